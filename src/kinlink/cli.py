@@ -1,0 +1,37 @@
+"""The ``kinlink`` command: Django management commands plus a few of our own.
+
+``kinlink demo`` (migrate, load demo data, serve), ``kinlink serve``, ``kinlink worker``,
+``kinlink match CHILDREN.csv REQUESTS.csv --out MATCHES.csv``, ``kinlink audit verify``,
+``kinlink keys new|rotate``; anything else is passed to Django (``kinlink migrate`` ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "match":
+        from kinlink.matching.cli import main as match_main
+
+        return match_main(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinlink.settings.base")
+    from django.core.management import execute_from_command_line
+
+    aliases = {
+        "serve": "kinlink_serve",
+        "worker": "kinlink_worker",
+        "demo": "kinlink_demo",
+        "audit": "kinlink_audit",
+        "keys": "kinlink_keys",
+    }
+    if argv and argv[0] in aliases:
+        argv[0] = aliases[argv[0]]
+    execute_from_command_line(["kinlink", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
