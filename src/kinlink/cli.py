@@ -1,6 +1,6 @@
 """The ``kinlink`` command: Django management commands plus a few of our own.
 
-``kinlink demo`` (migrate, load demo data, serve), ``kinlink serve``, ``kinlink worker``,
+``kinlink demo`` (migrate, load demo data, serve), ``kinlink serve``,
 ``kinlink match CHILDREN.csv REQUESTS.csv --out MATCHES.csv``, ``kinlink audit verify``,
 ``kinlink keys new|rotate``; anything else is passed to Django (``kinlink migrate`` ...).
 """
@@ -22,7 +22,6 @@ def main(argv: list[str] | None = None) -> int:
 
     aliases = {
         "serve": "kinlink_serve",
-        "worker": "kinlink_worker",
         "demo": "kinlink_demo",
         "audit": "kinlink_audit",
         "keys": "kinlink_keys",

@@ -16,6 +16,8 @@ import icu
 
 _TRANSLIT = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII; Lower")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Apostrophes and modifier letters inside names (Gʻulom, Oʻgʻiljon, Д'Анна) join, not split.
+_JOINERS = re.compile(r"['\u2019\u02bb\u02bc\u02b9`\u00b4]")
 # Consonant groups that different transliteration conventions write differently.
 _FOLDS = [
     ("shch", "s"),
@@ -45,8 +47,8 @@ _REPEATS = re.compile(r"(.)\1+")
 
 @lru_cache(maxsize=100_000)
 def to_latin(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
-    return _TRANSLIT.transliterate(text)
+    text = _JOINERS.sub("", unicodedata.normalize("NFC", text))
+    return _JOINERS.sub("", _TRANSLIT.transliterate(text))
 
 
 def tokens(text: str) -> list[str]:
