@@ -1,0 +1,410 @@
+"""Field comparators: each returns a discrete comparison level (for Fellegi–Sunter) and, on
+request, a sentence a caseworker understands. A missing value is always its own level (0),
+never a disagreement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from rapidfuzz.distance import JaroWinkler
+
+from .names import TokenKeys
+from .records import PersonRecord, PreparedName, PreparedRecord, prepare
+
+__all__ = [
+    "FIELDS",
+    "LEVELS",
+    "Comparison",
+    "compare_records",
+    "compare_prepared",
+    "name_level",
+    "token_level",
+    "dob_level",
+    "explain",
+]
+
+# ----------------------------------------------------------------------------- levels
+
+NAME_LEVELS = ("missing", "exact", "translit", "variant", "phonetic", "skeleton", "root",
+               "fuzzy_high", "fuzzy_low", "different")
+N_MISSING, N_EXACT, N_TRANSLIT, N_VARIANT, N_PHON, N_SKEL, N_ROOT, N_FUZZY_HIGH, N_FUZZY_LOW, \
+    N_DIFF = range(10)
+
+DOB_LEVELS = ("missing", "exact", "transposed", "consistent", "within_1", "within_2",
+              "within_3", "different")
+D_MISSING, D_EXACT, D_TRANSPOSED, D_CONSISTENT, D_W1, D_W2, D_W3, D_DIFF = range(8)
+
+SEX_LEVELS = ("missing", "agree", "different")
+PLACE_LEVELS = ("missing", "same", "partial", "different")
+PARENT_LEVELS = ("missing", "same", "partial", "similar", "different")
+
+FIELDS = ("given_name", "family_name", "middle_name", "date_of_birth", "sex", "place_of_origin",
+          "mother_name", "father_name")
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given_name": NAME_LEVELS,
+    "family_name": NAME_LEVELS,
+    "middle_name": NAME_LEVELS,
+    "date_of_birth": DOB_LEVELS,
+    "sex": SEX_LEVELS,
+    "place_of_origin": PLACE_LEVELS,
+    "mother_name": PARENT_LEVELS,
+    "father_name": PARENT_LEVELS,
+}
+
+JW_HIGH = 0.92
+JW_LOW = 0.85
+
+_NAME_TEXT = {
+    N_EXACT: "same",
+    N_TRANSLIT: "same after transliteration",
+    N_VARIANT: "known variant of the same name",
+    N_PHON: "sounds the same",
+    N_SKEL: "same consonants",
+    N_ROOT: "same surname root (different ending)",
+    N_FUZZY_HIGH: "very similar spelling",
+    N_FUZZY_LOW: "similar spelling",
+    N_DIFF: "different",
+}
+# how good a name level is, used only to decide whether given/family names were swapped
+_GOODNESS = (1.0, 10.0, 9.5, 8.0, 8.0, 6.5, 5.0, 5.0, 2.5, 0.0)
+
+# ----------------------------------------------------------------------------- tokens
+
+_TOKEN_CACHE: dict[tuple[int, int], int] = {}
+_TOKEN_CACHE_MAX = 2_000_000
+
+
+def _jw(a: TokenKeys, b: TokenKeys) -> float:
+    best = 0.0
+    for x in a.latin[:4]:
+        for y in b.latin[:4]:
+            s = JaroWinkler.similarity(x, y)
+            if s > best:
+                best = s
+    if (a.script == "arab" or b.script == "arab") and a.skel and b.skel:
+        # vowels are not written: compare consonants, but be stricter (short strings)
+        s = JaroWinkler.similarity(a.skel[0], b.skel[0]) - 0.03
+        if s > best:
+            best = s
+    return best
+
+
+def _token_level_uncached(a: TokenKeys, b: TokenKeys) -> int:
+    if a.raw == b.raw or (a.latin and b.latin and a.latin[0] == b.latin[0]
+                          and a.script == b.script):
+        return N_EXACT
+    if not set(a.latin).isdisjoint(b.latin):
+        return N_TRANSLIT
+    if a.phon and b.phon:
+        if not set(a.phon).isdisjoint(b.phon):
+            return N_PHON
+        if not set(a.skel).isdisjoint(b.skel):
+            return N_SKEL
+    elif a.skel and b.skel and not set(a.skel).isdisjoint(b.skel):
+        return N_PHON  # Arabic script: the consonant skeleton is all there is
+    jw = _jw(a, b)
+    if jw >= JW_HIGH:
+        return N_FUZZY_HIGH
+    if jw >= JW_LOW:
+        return N_FUZZY_LOW
+    return N_DIFF
+
+
+def token_level(a: TokenKeys, b: TokenKeys) -> int:
+    """Comparison level of two single tokens (not using the variant table)."""
+    key = (id(a), id(b))
+    lv = _TOKEN_CACHE.get(key)
+    if lv is None:
+        lv = _token_level_uncached(a, b)
+        if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
+            _TOKEN_CACHE.clear()
+            _KEEP.clear()
+        _TOKEN_CACHE[key] = lv
+        # the cache is keyed by object identity; keep both objects alive with the entry
+        _KEEP[id(a)] = a
+        _KEEP[id(b)] = b
+    return lv
+
+
+_KEEP: dict[int, TokenKeys] = {}
+
+
+def clear_caches() -> None:
+    _TOKEN_CACHE.clear()
+    _KEEP.clear()
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def _set_level(short: tuple[TokenKeys, ...], long_: tuple[TokenKeys, ...]) -> int:
+    """Worst, over the tokens of ``short``, of its best level against ``long_``."""
+    worst = N_EXACT
+    for t in short:
+        best = N_DIFF
+        for u in long_:
+            lv = token_level(t, u)
+            if lv < best:
+                best = lv
+                if lv == N_EXACT:
+                    break
+        if best > worst:
+            worst = best
+            if worst == N_DIFF:
+                break
+    return worst
+
+
+def name_level(a: PreparedName, b: PreparedName, family: bool = False) -> int:
+    """Best comparison level of two (multi-token) names; token order does not matter, extra
+    tokens on one side cost one level. Symmetric."""
+    if not a.tokens or not b.tokens:
+        return N_MISSING
+    la, lb = len(a.tokens), len(b.tokens)
+    if la < lb:
+        worst = _set_level(a.tokens, b.tokens)
+    elif lb < la:
+        worst = _set_level(b.tokens, a.tokens)
+    else:
+        worst = _set_level(a.tokens, b.tokens)
+        if la > 1:
+            worst = max(worst, _set_level(b.tokens, a.tokens))
+    if la != lb and worst <= N_TRANSLIT:
+        worst += 1
+    level = worst
+    if level > N_EXACT and (a.joined is not None or b.joined is not None):
+        ja = a.joined or a.tokens[0]
+        jb = b.joined or b.tokens[0]
+        level = min(level, token_level(ja, jb))
+    if level > N_VARIANT and a.variants and b.variants and not set(a.variants).isdisjoint(
+        b.variants
+    ):
+        level = N_VARIANT
+    if family and level > N_ROOT and a.roots and b.roots and not set(a.roots).isdisjoint(
+        b.roots
+    ):
+        level = N_ROOT
+    return level
+
+
+def _given_level(q: PreparedRecord, r: PreparedRecord) -> int:
+    lv = name_level(q.given, r.given)
+    if not q.others and not r.others:
+        return lv
+    for a in (q.given, *q.others):
+        for b in (r.given, *r.others):
+            if lv == N_EXACT:
+                return lv
+            lo = name_level(a, b)
+            if lo != N_MISSING and (lv == N_MISSING or lo < lv):
+                lv = lo
+    return lv
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def dob_level(a: PreparedRecord, b: PreparedRecord) -> int:
+    if not a.dob_lo or not b.dob_lo:
+        return D_MISSING
+    if a.dob_precise and b.dob_precise:
+        if a.dob_lo == b.dob_lo:
+            return D_EXACT
+        da = a.record.date_of_birth
+        db = b.record.date_of_birth
+        if da and db and da.year == db.year and da.day == db.month and da.month == db.day:
+            return D_TRANSPOSED
+    gap = max(0, a.dob_lo - b.dob_hi, b.dob_lo - a.dob_hi)  # days
+    imprecise = not (a.dob_precise and b.dob_precise)
+    if gap == 0 and imprecise:
+        return D_CONSISTENT
+    if gap <= 366:
+        return D_W1
+    if gap <= 731:
+        return D_W2
+    if gap <= 1096 and (a.dob_estimated or b.dob_estimated):
+        return D_W3
+    return D_DIFF
+
+
+def _dob_text(a: PreparedRecord, b: PreparedRecord, lv: int) -> str:
+    if lv == D_MISSING:
+        return "not known on one side"
+    est = []
+    for side, p in (("request", a), ("record", b)):
+        if p.dob_estimated:
+            r = p.record
+            if r.date_of_birth is not None and r.date_of_birth.month == 1 and (
+                r.date_of_birth.day == 1
+            ) and not r.age_estimated:
+                est.append(f"{side} gives 1 January (often a placeholder)")
+            else:
+                est.append(f"{side} age/date was estimated")
+        elif p.record.date_of_birth is None:
+            est.append(f"{side} gives only an age")
+    suffix = ("; " + ", ".join(est)) if est else ""
+    gap = max(0, a.dob_lo - b.dob_hi, b.dob_lo - a.dob_hi) / 365.2425
+    if lv == D_EXACT:
+        return "identical"
+    if lv == D_TRANSPOSED:
+        return "day and month swapped"
+    if lv == D_CONSISTENT:
+        return "consistent" + suffix
+    if gap < 0.1:
+        return "a few days apart" + suffix
+    if gap < 1.0:
+        return f"about {max(1, round(gap * 12))} months apart" + suffix
+    return f"about {gap:.0f} year{'s' if round(gap) != 1 else ''} apart" + suffix
+
+
+# ----------------------------------------------------------------------------- others
+
+
+def _place_level(a: PreparedName, b: PreparedName) -> int:
+    if not a.tokens or not b.tokens:
+        return 0
+    if len(a.tokens) == len(b.tokens) and len(a.tokens) > 1:
+        return max(_place_level1(a.tokens, b.tokens), _place_level1(b.tokens, a.tokens))
+    if len(a.tokens) <= len(b.tokens):
+        return _place_level1(a.tokens, b.tokens)
+    return _place_level1(b.tokens, a.tokens)
+
+
+def _place_level1(short: tuple[TokenKeys, ...], long_: tuple[TokenKeys, ...]) -> int:
+    matched = 0
+    for t in short:
+        if min(token_level(t, u) for u in long_) <= N_FUZZY_HIGH:
+            matched += 1
+    if matched == len(short):
+        return 1
+    return 2 if matched else 3
+
+
+def _parent_level(a: PreparedName, b: PreparedName) -> int:
+    if not a.tokens or not b.tokens:
+        return 0
+    if len(a.tokens) == len(b.tokens) and len(a.tokens) > 1:
+        return max(_parent_level1(a, b, a.tokens, b.tokens),
+                   _parent_level1(a, b, b.tokens, a.tokens))
+    if len(a.tokens) <= len(b.tokens):
+        return _parent_level1(a, b, a.tokens, b.tokens)
+    return _parent_level1(a, b, b.tokens, a.tokens)
+
+
+def _parent_level1(a: PreparedName, b: PreparedName, short: tuple[TokenKeys, ...],
+                   long_: tuple[TokenKeys, ...]) -> int:
+    strong = weak = 0
+    for t in short:
+        best = min(token_level(t, u) for u in long_)
+        if best <= N_SKEL:
+            strong += 1
+        elif best <= N_FUZZY_HIGH:
+            weak += 1
+    if strong == len(short):
+        return 1
+    if strong and strong + weak == len(short):
+        return 1 if len(short) >= 2 and strong >= 1 and weak <= 1 else 2
+    if strong:
+        return 2
+    if weak or (a.variants and b.variants and not set(a.variants).isdisjoint(b.variants)):
+        return 3
+    if a.roots and b.roots and not set(a.roots).isdisjoint(b.roots):
+        return 3
+    return 4
+
+
+# ----------------------------------------------------------------------------- records
+
+
+class Comparison(NamedTuple):
+    levels: tuple[int, ...]  # one per FIELDS entry
+    swapped: bool  # given and family names were swapped between the two records
+
+    def level_names(self) -> dict[str, str]:
+        return {f: LEVELS[f][lv] for f, lv in zip(FIELDS, self.levels, strict=True)}
+
+
+def compare_prepared(q: PreparedRecord, r: PreparedRecord) -> Comparison:
+    """Compare a request (or any record) with a candidate; both prepared."""
+    g = _given_level(q, r)
+    f = name_level(q.family, r.family, True)
+    swapped = False
+    if g > N_PHON or f > N_PHON:
+        g2 = name_level(q.given, r.family, True)
+        f2 = name_level(q.family, r.given, True)
+        if g2 and f2 and _GOODNESS[g2] + _GOODNESS[f2] > _GOODNESS[g] + _GOODNESS[f] + 0.5:
+            g, f, swapped = min(g2, f2), max(g2, f2), True
+    m = name_level(q.middle, r.middle)
+    d = dob_level(q, r)
+    s = 0 if q.sex is None or r.sex is None else 1 if q.sex == r.sex else 2
+    p = _place_level(q.place, r.place)
+    mo = _parent_level(q.mother, r.mother)
+    fa = _parent_level(q.father, r.father)
+    return Comparison((g, f, m, d, s, p, mo, fa), swapped)
+
+
+def compare_records(a: PersonRecord, b: PersonRecord, *,
+                    reference_date: dt.date | None = None) -> Comparison:
+    """Compare two plain records (prepares them first)."""
+    return compare_prepared(prepare(a, reference_date=reference_date),
+                            prepare(b, reference_date=reference_date))
+
+
+_FIELD_LABEL = {
+    "given_name": "given name",
+    "family_name": "family name",
+    "middle_name": "patronymic/middle name",
+    "date_of_birth": "date of birth",
+    "sex": "sex",
+    "place_of_origin": "place of origin",
+    "mother_name": "mother's name",
+    "father_name": "father's name",
+}
+_OTHER_TEXT = {
+    "sex": ("not known on one side", "same", "different"),
+    "place_of_origin": ("not known on one side", "same place", "partly the same",
+                        "different"),
+    "mother_name": ("not known on one side", "same", "partly the same", "similar", "different"),
+    "father_name": ("not known on one side", "same", "partly the same", "similar", "different"),
+}
+
+
+def field_texts(q: PreparedRecord, r: PreparedRecord, cmp: Comparison) -> dict[str, str]:
+    """One short sentence per field."""
+    out: dict[str, str] = {}
+    for fname, lv in zip(FIELDS, cmp.levels, strict=True):
+        if fname in ("given_name", "family_name", "middle_name"):
+            if lv == N_MISSING:
+                text = "not known on one side"
+                if fname == "middle_name" and (q.middle or r.middle):
+                    text = "given on one side only (dropped patronymic?)"
+            else:
+                text = _NAME_TEXT[lv]
+                if cmp.swapped and fname != "middle_name":
+                    text += " (given and family names swapped)"
+        elif fname == "date_of_birth":
+            text = _dob_text(q, r, lv)
+        else:
+            text = _OTHER_TEXT[fname][lv]
+        out[fname] = text
+    return out
+
+
+def explain(q: PreparedRecord | PersonRecord, r: PreparedRecord | PersonRecord,
+            cmp: Comparison | None = None, *, reference_date: dt.date | None = None) -> str:
+    """A one-line, field-by-field explanation, e.g.
+    ``family name: same after transliteration; date of birth: about 2 years apart, ...``."""
+    if isinstance(q, PersonRecord):
+        q = prepare(q, reference_date=reference_date)
+    if isinstance(r, PersonRecord):
+        r = prepare(r, reference_date=reference_date)
+    cmp = cmp or compare_prepared(q, r)
+    texts = field_texts(q, r, cmp)
+    parts = []
+    for fname, lv in zip(FIELDS, cmp.levels, strict=True):
+        if (lv == 0 and fname not in ("given_name", "family_name", "date_of_birth")
+                and not (fname == "middle_name" and (q.middle or r.middle))):
+            continue
+        parts.append(f"{_FIELD_LABEL[fname]}: {texts[fname]}")
+    return "; ".join(parts)
