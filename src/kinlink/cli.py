@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         "demo": "kinlink_demo",
         "audit": "kinlink_audit",
         "keys": "kinlink_keys",
+        "recalibrate": "kinlink_recalibrate",
+        "worker": "kinlink_worker",
     }
     if argv and argv[0] in aliases:
         argv[0] = aliases[argv[0]]

@@ -117,3 +117,13 @@ def test_consent_dated_in_future_refused(world):
         cs.consent_record(
             actor=world.alice, case_id=case.pk, data=_consent(given_on=date(2099, 1, 1))
         )
+
+
+def test_consent_dated_before_birth_refused(world):
+    case = register(world.alice, date_of_birth=date(2015, 6, 1))
+    with pytest.raises(ValidationError) as exc:
+        cs.consent_record(
+            actor=world.alice, case_id=case.pk, data=_consent(given_on=date(2015, 1, 1))
+        )
+    assert "given_on" in exc.value.message_dict
+    assert case.child.age_on(date(2015, 1, 1)) is None

@@ -84,6 +84,7 @@ class Child(KinlinkModel):
         default=c.BirthRegistration.UNKNOWN,
     )
     statelessness_risk = models.BooleanField(_("at risk of statelessness"), default=False)
+    place_of_origin = models.CharField(_("place of origin"), max_length=200, blank=True)
     health_notes = EncryptedTextField(_("health"), blank=True)
     distinguishing_marks = EncryptedTextField(_("distinguishing marks"), blank=True)
     # Search keys of every name and spelling (normalised, transliterated, phonetic), space
@@ -112,9 +113,11 @@ class Child(KinlinkModel):
         """Age in whole years on ``day``: from the date of birth, else from the recorded age."""
         if self.date_of_birth:
             dob = self.date_of_birth
+            if day < dob:
+                return None  # before birth: no age (callers treat it as unknown)
             return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
         if self.age_years is not None and self.age_recorded_on:
-            return self.age_years + (day - self.age_recorded_on).days // 365
+            return max(0, self.age_years + (day - self.age_recorded_on).days // 365)
         return self.age_years
 
 
@@ -405,6 +408,7 @@ class Approval(ScopedModel):
         CASE_PLAN = "case_plan", _("Case plan")
         CLOSURE = "closure", _("Closure")
         CONSENT_OVERRIDE = "consent_override", _("Processing without consent")
+        VERIFICATION = "verification", _("Verification before reunification")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
     subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices)

@@ -23,7 +23,7 @@ from kinlink.core import audit, crypto
 from kinlink.core.models import SopProfile
 
 from . import choices as c
-from . import rules
+from . import hooks, rules
 from .models import (
     Approval,
     Assessment,
@@ -151,6 +151,7 @@ class ChildInput:
     disability: str = c.Disability.UNKNOWN
     birth_registration: str = c.BirthRegistration.UNKNOWN
     statelessness_risk: bool = False
+    place_of_origin: str = ""
     health_notes: str = ""
     distinguishing_marks: str = ""
     other_names: list[tuple[str, str]] = field(default_factory=list)  # (name, kind)
@@ -290,6 +291,7 @@ def child_register(
             disability=child.disability,
             birth_registration=child.birth_registration,
             statelessness_risk=child.statelessness_risk,
+            place_of_origin=child.place_of_origin.strip(),
             health_notes=child.health_notes,
             distinguishing_marks=child.distinguishing_marks,
         )
@@ -335,6 +337,7 @@ def child_register(
         )
         child_refresh_search_keys(kid)
         case_refresh_deadlines(new_case)
+        hooks.notify_case_changed(new_case.pk, "registered")
         audit.record(
             actor=actor,
             action="create",
@@ -361,6 +364,7 @@ CHILD_EDITABLE = [
     "disability",
     "birth_registration",
     "statelessness_risk",
+    "place_of_origin",
     "health_notes",
     "distinguishing_marks",
 ]
@@ -388,6 +392,7 @@ def child_update(*, actor: User, case_id, changes: dict) -> Child:
             kid.age_recorded_on = timezone.now().date()
         kid.save()
         child_refresh_search_keys(kid)
+        hooks.notify_case_changed(case.pk, "child")
         audit.record(
             actor=actor,
             action="change",
@@ -407,6 +412,7 @@ def other_name_add(*, actor: User, case_id, name: str, kind: str) -> ChildName:
         case = _lock_case_for_change(actor, case_id)
         obj = ChildName.objects.create(child=case.child, name=name.strip(), kind=kind)
         child_refresh_search_keys(case.child)
+        hooks.notify_case_changed(case.pk, "child")
         audit.record(actor=actor, action="create", obj=obj, case_id=case.pk)
     return obj
 
@@ -424,6 +430,7 @@ def family_member_add(*, actor: User, case_id, data: FamilyInput) -> FamilyMembe
     with transaction.atomic():
         case = _lock_case_for_change(actor, case_id)
         obj = FamilyMember.objects.create(child=case.child, **data.__dict__)
+        hooks.notify_case_changed(case.pk, "family")
         audit.record(actor=actor, action="create", obj=obj, case_id=case.pk)
     return obj
 
@@ -542,6 +549,9 @@ def consent_record(*, actor: User, case_id, data: ConsentInput) -> Consent:
         today = timezone.now().date()
         age = case.child.age_on(data.given_on if data.given_on <= today else today)
         errors = consent_validate(data, age, sop, today)
+        dob = case.child.date_of_birth
+        if dob and data.given_on < dob:
+            errors.setdefault("given_on", []).append(_("This date is before the child's birth."))
         if errors:
             raise ValidationError(errors)
         consent = Consent.objects.create(
@@ -559,6 +569,7 @@ def consent_record(*, actor: User, case_id, data: ConsentInput) -> Consent:
                 requested_by=actor,
             )
         case_refresh_deadlines(case)
+        hooks.notify_case_changed(case.pk, "consent")
         audit.record(
             actor=actor,
             action="create",
@@ -579,6 +590,7 @@ def consent_withdraw(*, actor: User, case_id, consent_id) -> Consent:
             raise ValidationError(_("This consent was already withdrawn."))
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at", "updated_at"])
+        hooks.notify_case_changed(case.pk, "consent")
         audit.record(
             actor=actor, action="change", obj=consent, case_id=case.pk, detail={"withdrawn": True}
         )
@@ -961,6 +973,9 @@ def case_request_closure(*, actor: User, case_id, reason: str, note: str) -> Cas
         _require_open(case)
         if case.stage == c.Stage.CLOSURE_PENDING:
             raise ValidationError(_("Closure was already requested."))
+        refusals = [msg for check in hooks.closure_checks for msg in check(case)]
+        if refusals:
+            raise ValidationError(refusals)
         case.closure_reason = reason
         case.closure_note = note
         sop = SopProfile.current()
@@ -984,6 +999,7 @@ def case_request_closure(*, actor: User, case_id, reason: str, note: str) -> Cas
 
 
 def _case_closed(case: Case) -> None:
+    hooks.notify_case_changed(case.pk, "status")
     case.status = c.CaseStatus.CLOSED
     case.stage = c.Stage.CLOSED
     case.closed_at = timezone.now()
@@ -1038,6 +1054,7 @@ def case_reopen(*, actor: User, case_id, reason: str) -> Case:
                 due_on=(timezone.now() + rules.followup_interval(sop, case.risk_level)).date(),
             )
         case_refresh_deadlines(case)
+        hooks.notify_case_changed(case.pk, "status")
         audit.record(
             actor=actor, action="change", obj=case, case_id=case.pk, detail={"reopened": True}
         )
@@ -1132,6 +1149,9 @@ def approval_decide(*, actor: User, approval_id, approve: bool, comment: str = "
             consent = case.consents.get(pk=ap.subject_id)
             consent.override_state = state
             consent.save(update_fields=["override_state", "updated_at"])
+            hooks.notify_case_changed(case.pk, "consent")
+        elif ap.subject in hooks.approval_handlers:
+            hooks.approval_handlers[ap.subject](case, ap, approve)
         case_refresh_deadlines(case)
         audit.record(
             actor=actor,

@@ -218,6 +218,11 @@ class SopProfile(KinlinkModel):
     joint_consent_from_age = models.PositiveSmallIntegerField(default=12)
     child_consent_from_age = models.PositiveSmallIntegerField(default=15)
     age_of_majority = models.PositiveSmallIntegerField(default=18)
+    # Family tracing (rules 21 and 26).
+    first_tracing_action_hours = models.PositiveIntegerField(default=48)
+    reunification_first_followup_days = models.PositiveIntegerField(default=30)
+    reunification_min_followups = models.PositiveSmallIntegerField(default=2)
+    reunification_min_monitoring_days = models.PositiveIntegerField(default=90)
     # Which steps need supervisor approval before the case advances (rule 9).
     approve_assessments = models.BooleanField(default=True)
     approve_case_plans = models.BooleanField(default=True)
@@ -237,3 +242,10 @@ class SopProfile(KinlinkModel):
                 name="Default (DOMAIN.md)", defaults={"active": True}
             )
         return profile
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job last ran (see kinlink.core.scheduler)."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_run_at = models.DateTimeField(null=True)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kinlink.core",
     "kinlink.accounts",
     "kinlink.cases",
+    "kinlink.tracing",
     "kinlink.web",
     "kinlink.api",
 ]
