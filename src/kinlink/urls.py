@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from kinlink.accounts import views as account_views
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -10,8 +12,11 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("i18n/language/", account_views.language_set, name="language_set"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("kinlink.api.urls")),
+    path("cases/", include("kinlink.cases.urls")),
+    path("me/", include("kinlink.accounts.urls")),
     path("", include("kinlink.web.urls")),
 ]

@@ -11,7 +11,7 @@ from kinlink.accounts.models import User
 from kinlink.core import audit
 
 from . import choices as c
-from .models import Approval, Attachment, Case, Child
+from .models import Approval, Assessment, Attachment, Case, Child
 from .search import query_keys
 
 
@@ -161,3 +161,52 @@ def team_caseload(*, user: User) -> list[dict]:
         .order_by("-overdue", "-open")
     )
     return list(rows)
+
+
+def assessment_get(*, user: User, case_id, assessment_id, action: str = "view") -> Assessment:
+    """One assessment of one case, if ``user`` may ``action`` that case (the API's PATCH)."""
+    a = Assessment.objects.restrict(user, action).filter(pk=assessment_id, case_id=case_id).first()
+    if a is None:
+        raise PermissionDenied("no such assessment in your scope")
+    return a
+
+
+# --------------------------------------------------------------------------- for the web UI
+
+
+def case_can_change(*, user: User, case: Case) -> bool:
+    """Whether ``case`` lies in the user's change scope (which actions to offer on its page)."""
+    return Case.objects.restrict(user, "change").filter(pk=case.pk).exists()
+
+
+def reassign_candidates(*, user: User) -> QuerySet[User]:
+    """Active caseworkers and supervisors a case could be given to by ``user``.
+
+    The same people ``services.case_reassign`` accepts: of the actor's agency, with an office;
+    a supervisor reassigns within the office.
+    """
+    from kinlink.accounts.roles import Role
+
+    if not user.agency_id:
+        return User.objects.none()
+    qs = User.objects.filter(
+        is_active=True,
+        role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+        agency_id=user.agency_id,
+        office__isnull=False,
+    ).select_related("office")
+    if user.role == Role.SUPERVISOR:
+        qs = qs.filter(office_id=user.office_id)
+    return qs.order_by("office__name", "username")
+
+
+def audit_duplicates_shown(*, user: User, children) -> None:
+    """Record that possible duplicates (names included) were shown at registration."""
+    ids = [str(child.pk) for child in children]
+    if ids:
+        audit.record(
+            actor=user,
+            action="search",
+            object_type="cases.child",
+            detail={"child_ids": ids, "duplicate_check": True},
+        )

@@ -4,6 +4,7 @@ from kinlink.accounts.roles import can
 
 
 def navigation(request):
+    """What the navigation bar offers the signed-in user (by role; no child data)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
