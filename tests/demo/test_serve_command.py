@@ -18,22 +18,35 @@ def calls(monkeypatch):
     def fake(name, *args, **kwargs):
         seen.append((name, args, kwargs))
 
+    class FakeWorker:
+        def __init__(self, argv):
+            seen.append(("worker", tuple(argv[-2:]), {}))
+
+        def terminate(self):
+            seen.append(("worker-stopped", (), {}))
+
+        def wait(self, timeout=None):
+            return 0
+
     monkeypatch.setattr(kinlink_serve, "call_command", fake)
+    monkeypatch.setattr(kinlink_serve.subprocess, "Popen", FakeWorker)
     return seen
 
 
 def test_serve_migrates_and_runs_without_reloader_or_static_handler(calls):
     out = io.StringIO()
     call_command("kinlink_serve", "--port", "8123", stdout=out)
-    assert [c[0] for c in calls] == ["migrate", "runserver"]
-    _name, args, kwargs = calls[1]
+    assert [c[0] for c in calls] == ["migrate", "worker", "runserver", "worker-stopped"]
+    assert calls[1][1] == ("kinlink.cli", "worker")
+    _name, args, kwargs = calls[2]
     assert args == ("127.0.0.1:8123",)
     assert kwargs["use_reloader"] is False and kwargs["use_static_handler"] is False
     assert "http://localhost:8123/" in out.getvalue()
 
 
 def test_serve_without_migrate_on_another_host(calls):
-    call_command("kinlink_serve", "--host", "0.0.0.0", "--no-migrate", stdout=io.StringIO())
+    call_command("kinlink_serve", "--host", "0.0.0.0", "--no-migrate", "--no-worker",
+                 stdout=io.StringIO())
     assert [c[0] for c in calls] == ["runserver"]
     assert calls[0][1] == ("0.0.0.0:8000",)
 

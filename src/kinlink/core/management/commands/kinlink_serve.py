@@ -7,6 +7,8 @@ without ``collectstatic``. For a production deployment use gunicorn (docs/operat
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -21,13 +23,19 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
         parser.add_argument("--port", type=int, default=8000, help="port to listen on")
         parser.add_argument(
+            "--no-worker",
+            action="store_false",
+            dest="worker",
+            help="do not start the background task worker beside the server",
+        )
+        parser.add_argument(
             "--no-migrate",
             action="store_false",
             dest="migrate",
             help="do not apply pending migrations first",
         )
 
-    def handle(self, *args, host: str, port: int, migrate: bool, **options):
+    def handle(self, *args, host: str, port: int, migrate: bool, worker: bool, **options):
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
         # WhiteNoise also looks in STATIC_ROOT and warns when it does not exist.
@@ -43,10 +51,22 @@ class Command(BaseCommand):
                 f"Requests must use a host name in ALLOWED_HOSTS ({hosts}); set the "
                 "ALLOWED_HOSTS environment variable to add others."
             )
-        call_command(
-            "runserver",
-            f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
-            use_reloader=False,
-            use_static_handler=False,  # WhiteNoise serves /static/, with DEBUG on or off
-            skip_checks=False,
+        # Matching and other long work run as tasks: one machine runs the worker beside the
+        # server (production runs `kinlink worker` as its own service).
+        worker_proc = (
+            subprocess.Popen([sys.executable, "-m", "kinlink.cli", "worker"])  # noqa: S603
+            if worker
+            else None
         )
+        try:
+            call_command(
+                "runserver",
+                f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
+                use_reloader=False,
+                use_static_handler=False,  # WhiteNoise serves /static/, with DEBUG on or off
+                skip_checks=False,
+            )
+        finally:
+            if worker_proc is not None:
+                worker_proc.terminate()
+                worker_proc.wait(timeout=10)
