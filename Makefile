@@ -31,7 +31,9 @@ system-deps:
 	fi
 
 messages: $(STAMP)
-	cd src/kinlink && ../../$(BIN)/django-admin compilemessages --ignore=.venv -v0
+	@if [ -d src/kinlink/locale ]; then \
+	  cd src/kinlink && DJANGO_SETTINGS_MODULE=kinlink.settings.test ../../$(BIN)/django-admin compilemessages -v0; \
+	fi
 
 demo: install
 	$(BIN)/kinlink demo
