@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("kinlink.api.urls")),
     path("cases/", include("kinlink.cases.urls")),
+    path("tracing/", include("kinlink.tracing.urls")),
     path("me/", include("kinlink.accounts.urls")),
     path("", include("kinlink.web.urls")),
 ]

@@ -17,7 +17,7 @@ def test_caseworker_sees_own_open_cases_overdue_first_with_text(world, login):
     late = register(world.alice, given="Farida", family="Karimova")
     register(world.bob, given="Bobur", family="Aliev")
     Case.objects.system("test").filter(pk=late.pk).update(
-        next_due_at=timezone.now() - timedelta(hours=5), next_due_label="Initial assessment"
+        next_due_at=timezone.now() - timedelta(hours=5), next_due_kind="initial_assessment"
     )
     html = login(world.alice).get(reverse("web:home")).content.decode()
     assert "Мухаммед" in html and "Farida" in html

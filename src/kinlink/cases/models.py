@@ -224,7 +224,7 @@ class Case(KinlinkModel):
     reopened_reason = EncryptedTextField(_("reason for reopening"), blank=True)
     # The earliest open deadline (recomputed on every change; the home page sorts on it).
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    next_due_label = models.CharField(max_length=60, blank=True)
+    next_due_kind = models.CharField(max_length=40, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -246,6 +246,13 @@ class Case(KinlinkModel):
     @property
     def is_open(self) -> bool:
         return self.status == c.CaseStatus.OPEN
+
+    @property
+    def next_due_label(self) -> str:
+        """What the earliest deadline is about, in the reader's language."""
+        from .rules import DUE_KINDS
+
+        return str(DUE_KINDS.get(self.next_due_kind, "")) if self.next_due_kind else ""
 
 
 class Consent(ScopedModel):
@@ -301,6 +308,12 @@ class Assessment(ScopedModel):
 
     class Meta:
         ordering = ["created_at"]
+
+    @property
+    def findings_by_domain(self) -> list[tuple[str, str]]:
+        """(translated domain label, text) in the order of DOMAINS."""
+        found = self.findings or {}
+        return [(label, found[key]) for key, label in self.DOMAINS if found.get(key)]
 
     DOMAINS = [
         ("safety", _("Safety")),

@@ -13,11 +13,31 @@ from kinlink.core.models import SopProfile
 from . import choices as c
 
 
+# What a deadline is about. The kind is stored on the case (Case.next_due_kind); the label
+# is translated when shown, in the reader's language.
+DUE_KINDS = {
+    "initial_assessment": _("Initial assessment"),
+    "comprehensive_assessment": _("Comprehensive assessment"),
+    "plan_review": _("Case plan review"),
+    "case_plan": _("Case plan"),
+    "followup": _("Follow-up visit"),
+    "approval_assessment": _("Approval: assessment"),
+    "approval_case_plan": _("Approval: case plan"),
+    "approval_closure": _("Approval: closure"),
+    "approval_consent_override": _("Approval: processing without consent"),
+    "approval_verification": _("Approval: verification before reunification"),
+}
+
+
 @dataclass(frozen=True)
 class DueItem:
     key: str
-    label: str
+    kind: str
     due_at: datetime
+
+    @property
+    def label(self) -> str:
+        return str(DUE_KINDS.get(self.kind, self.kind))
 
     @property
     def overdue(self) -> bool:
@@ -64,20 +84,18 @@ def followup_interval(sop: SopProfile, risk: str) -> timedelta:
 
 def due_items(case, sop: SopProfile | None = None) -> list[DueItem]:
     """Everything open on a case that has a deadline, earliest first."""
-    from .models import Approval
-
     if case.status != c.CaseStatus.OPEN:
         return []
     sop = sop or SopProfile.current()
     items: list[DueItem] = []
     for a in case.assessments.all():
         if a.state != c.ApprovalState.APPROVED and a.due_at:
-            label = (
-                _("Initial assessment")
+            kind = (
+                "initial_assessment"
                 if a.kind == c.AssessmentKind.INITIAL
-                else _("Comprehensive assessment")
+                else "comprehensive_assessment"
             )
-            items.append(DueItem(f"assessment:{a.pk}", str(label), a.due_at))
+            items.append(DueItem(f"assessment:{a.pk}", kind, a.due_at))
     plans = list(case.plans.all())
     approved = [p for p in plans if p.state == c.ApprovalState.APPROVED]
     if approved:
@@ -85,11 +103,7 @@ def due_items(case, sop: SopProfile | None = None) -> list[DueItem]:
         if latest.review_due_at and not any(
             p.version > latest.version and p.state != c.ApprovalState.REJECTED for p in plans
         ):
-            items.append(
-                DueItem(
-                    f"plan_review:{latest.pk}", str(_("Case plan review")), latest.review_due_at
-                )
-            )
+            items.append(DueItem(f"plan_review:{latest.pk}", "plan_review", latest.review_due_at))
     else:
         comp = [
             a
@@ -98,21 +112,17 @@ def due_items(case, sop: SopProfile | None = None) -> list[DueItem]:
         ]
         if comp and not any(p.state == c.ApprovalState.PENDING for p in plans):
             items.append(
-                DueItem("case_plan", str(_("Case plan")), case_plan_due(sop, comp[-1].completed_at))
+                DueItem("case_plan", "case_plan", case_plan_due(sop, comp[-1].completed_at))
             )
     for f in case.followups.all():
         if f.done_on is None and f.due_on:
             due = timezone.make_aware(datetime.combine(f.due_on, datetime.min.time()))
-            items.append(DueItem(f"followup:{f.pk}", str(_("Follow-up visit")), due))
+            items.append(DueItem(f"followup:{f.pk}", "followup", due))
     for ap in case.approvals.all():
         if ap.state == c.ApprovalState.PENDING:
             items.append(
                 DueItem(
-                    f"approval:{ap.pk}",
-                    str(
-                        _("Approval: %(subject)s") % {"subject": Approval.Subject(ap.subject).label}
-                    ),
-                    ap.created_at + timedelta(days=2),
+                    f"approval:{ap.pk}", f"approval_{ap.subject}", ap.created_at + timedelta(days=2)
                 )
             )
     items.sort(key=lambda i: i.due_at)

@@ -125,9 +125,9 @@ def case_refresh_deadlines(case: Case) -> None:
     items = rules.due_items(case)
     first = items[0] if items else None
     case.next_due_at = first.due_at if first else None
-    case.next_due_label = first.label[:60] if first else ""
+    case.next_due_kind = first.kind if first else ""
     Case.objects.filter(pk=case.pk).update(
-        next_due_at=case.next_due_at, next_due_label=case.next_due_label
+        next_due_at=case.next_due_at, next_due_kind=case.next_due_kind
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("approvals/", views.approvals_inbox, name="approvals"),
     path("approvals/<uuid:approval_id>/", views.approval_decide, name="approval_decide"),
     path("<uuid:pk>/", views.case_detail, name="detail"),
+    path("<uuid:pk>/print/", views.case_print, name="print"),
     path("<uuid:pk>/risk/", views.case_set_risk, name="risk"),
     path("<uuid:pk>/consent/", views.consent_add, name="consent"),
     path(

@@ -285,6 +285,24 @@ def case_detail(request, pk):
     return _render_case(request, pk)
 
 
+@login_required
+@require_GET
+@_not_found_on_denied
+def case_print(request, pk):
+    """A printable summary (A4, no navigation), marked confidential; the print is audited."""
+    case = selectors.case_get_for_print(user=request.user, case_id=pk)
+    ctx = {
+        "case": case,
+        "child": case.child,
+        "assessments": case.assessments.all(),
+        "plans": case.plans.prefetch_related("goals__actions"),
+        "followups": case.followups.all(),
+        "family": case.child.family.all(),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "cases/print.html", ctx)
+
+
 def _case_action(request, pk, key, form, perform, success_message, *, capability="work_case"):
     """Shared shape of every case action: role check, parse, call the service, respond."""
     _require_role(request.user, capability)

@@ -637,7 +637,7 @@ def duplicate_decide(
                 raise ValidationError({"keep_case_id": [_("Choose which case to keep.")]})
             (other_id,) = ids - {str(keep_case_id)}
             Case.objects.system("duplicate decision").filter(pk=other_id).update(
-                status=cc.CaseStatus.DUPLICATE, next_due_at=None, next_due_label=""
+                status=cc.CaseStatus.DUPLICATE, next_due_at=None, next_due_kind=""
             )
             audit.record(
                 actor=actor,
