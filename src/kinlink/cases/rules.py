@@ -12,7 +12,6 @@ from kinlink.core.models import SopProfile
 
 from . import choices as c
 
-
 # What a deadline is about. The kind is stored on the case (Case.next_due_kind); the label
 # is translated when shown, in the reader's language.
 DUE_KINDS = {
