@@ -40,6 +40,14 @@ LANGUAGES = ["ru", "uk", "ar", "fr"]
 IGNORE = ["matching/*", "demo/*"]
 EXTENSIONS = "html,txt,py"
 
+
+def catalogues() -> list[tuple[Path, Path, list[str]]]:
+    """(source root, locale dir, ignore patterns): the package's main catalogue, plus one per
+    app that keeps its own ``locale/`` (its messages are then left out of the main one)."""
+    apps = sorted(p.parent for p in PACKAGE.glob("*/locale") if p.is_dir())
+    main = (PACKAGE, LOCALE, IGNORE + [f"{a.name}/*" for a in apps])
+    return [main] + [(a, a / "locale", []) for a in apps]
+
 SLAVIC = (
     "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
     "(n%100<10 || n%100>=20) ? 1 : 2);"
@@ -288,12 +296,13 @@ def check_po(lang: str, path: Path) -> list[str]:
     return problems
 
 
-def extract_source_messages() -> dict[tuple, list[str]]:
-    """Run makemessages on a temporary copy of the package; return {key: references}."""
+def extract_source_messages(root: Path = PACKAGE, ignore=None) -> dict[tuple, list[str]]:
+    """Run makemessages on a temporary copy of ``root``; return {key: references}."""
+    ignore = IGNORE if ignore is None else ignore
     with tempfile.TemporaryDirectory(prefix="kinlink-i18n-") as tmp:
         copy = Path(tmp) / "kinlink"
         shutil.copytree(
-            PACKAGE,
+            root,
             copy,
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.po", "*.mo", "locale"),
         )
@@ -301,7 +310,7 @@ def extract_source_messages() -> dict[tuple, list[str]]:
         env = dict(os.environ)
         env.pop("DJANGO_SETTINGS_MODULE", None)
         cmd = [sys.executable, "-m", "django", "makemessages", "-l", "en", "-e", EXTENSIONS]
-        for pattern in IGNORE:
+        for pattern in ignore:
             cmd.append(f"--ignore={pattern}")
         result = subprocess.run(  # noqa: S603  (fixed argument list, no shell)
             cmd, cwd=copy, capture_output=True, text=True, env=env
@@ -320,9 +329,18 @@ def extract_source_messages() -> dict[tuple, list[str]]:
 def check_sources(languages: list[str]) -> tuple[list[str], list[str]]:
     """(problems, warnings): messages in the sources missing from a .po; stale entries."""
     problems, warnings = [], []
-    source = extract_source_messages()
+    for root, locale, ignore in catalogues():
+        p, w = _check_catalogue_sources(languages, root, locale, ignore)
+        problems += p
+        warnings += w
+    return problems, warnings
+
+
+def _check_catalogue_sources(languages, root, locale, ignore):
+    problems, warnings = [], []
+    source = extract_source_messages(root, ignore)
     for lang in languages:
-        path = LOCALE / lang / "LC_MESSAGES" / "django.po"
+        path = locale / lang / "LC_MESSAGES" / "django.po"
         if not path.exists():
             continue
         rel = path.relative_to(REPO)
@@ -346,8 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     problems: list[str] = []
     warnings: list[str] = []
-    for lang in args.languages:
-        problems += check_po(lang, LOCALE / lang / "LC_MESSAGES" / "django.po")
+    for _root, locale, _ignore in catalogues():
+        for lang in args.languages:
+            problems += check_po(lang, locale / lang / "LC_MESSAGES" / "django.po")
     if not args.no_sources:
         p, w = check_sources(args.languages)
         problems += p

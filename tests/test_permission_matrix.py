@@ -75,14 +75,40 @@ def url_patterns() -> dict[str, str]:
     return out
 
 
+# A domain may keep its rows in tests/<namespace>/permission_matrix.txt and the objects its
+# URLs need in tests/<namespace>/matrix_objects.py: build(world=, base=, capture=) -> dict,
+# with an optional PK_FOR = {"ns:url_name": "key of the object the <pk> stands for"}.
+TESTS = Path(__file__).parent
+
+
+def table_files() -> list[Path]:
+    return [TABLE, *sorted(TESTS.glob("*/permission_matrix.txt"))]
+
+
+def owner_file(name: str) -> Path:
+    ns = name.split(":")[0] if ":" in name else ""
+    own = TESTS / ns / "permission_matrix.txt"
+    return own if ns and own.exists() else TABLE
+
+
+def object_modules():
+    import importlib
+
+    return [
+        importlib.import_module(f"tests.{p.parent.name}.matrix_objects")
+        for p in sorted(TESTS.glob("*/matrix_objects.py"))
+    ]
+
+
 def read_table() -> dict[tuple[str, str], dict[str, int]]:
     rows = {}
-    for line in TABLE.read_text().splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, method, *codes = line.split()
-        assert len(codes) == len(PERSONAS), f"row {name} {method} needs {len(PERSONAS)} codes"
-        rows[(name, method)] = dict(zip(PERSONAS, map(int, codes), strict=True))
+    for table in table_files():
+        for line in table.read_text().splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, method, *codes = line.split()
+            assert len(codes) == len(PERSONAS), f"row {name} {method} needs {len(PERSONAS)} codes"
+            rows[(name, method)] = dict(zip(PERSONAS, map(int, codes), strict=True))
     return rows
 
 
@@ -171,7 +197,7 @@ def objects(world, django_capture_on_commit_callbacks):
         case_id=case.pk,
         data=ts.VerificationInput(adult_name="Зарина", relationship="mother"),
     )
-    return {
+    objs = {
         "pk": case.pk,
         "case_id": case.pk,
         "assessment_id": initial.pk,
@@ -188,6 +214,11 @@ def objects(world, django_capture_on_commit_callbacks):
         # what identifies the children: a response showing any of these is child data
         "markers": [case.number, planned.number, twin.number, "Рахимов", "Коваль", "Rakhimov"],
     }
+    for module in object_modules():
+        extra = module.build(world=world, base=objs, capture=capture)
+        objs["markers"] = objs["markers"] + list(extra.pop("markers", []))
+        objs.update(extra)
+    return objs
 
 
 def concrete(name: str, pattern: str, objs) -> str:
@@ -197,6 +228,9 @@ def concrete(name: str, pattern: str, objs) -> str:
         ids["pk"] = ids["case_id"] = ids["plan_case"]
     if name in ("tracing:request", "tracing:trace_action"):
         ids["pk"] = ids["request"]
+    for module in object_modules():
+        if name in getattr(module, "PK_FOR", {}):
+            ids["pk"] = ids[module.PK_FOR[name]]
     for key, value in ids.items():
         for conv in ("uuid", "str", "slug"):
             url = url.replace(f"<{conv}:{key}>", str(value))
@@ -242,7 +276,7 @@ def test_every_url_has_a_row():
     covered = {name for name, _method in read_table()}
     missing = sorted(names - covered)
     stale = sorted(covered - names)
-    assert not missing, f"URLs without a row in {TABLE.name}: {missing}"
+    assert not missing, f"URLs without a row in a permission_matrix.txt: {missing}"
     assert not stale, f"rows for URLs that no longer exist: {stale}"
 
 
@@ -280,7 +314,7 @@ def default_methods(name: str) -> list[str]:
 def test_matrix(world, objects, persona, client):
     patterns = url_patterns()
     if RECORD_DIR is not None:  # developer tool: observe, then write_table()
-        old = read_table() if TABLE.exists() else {}
+        old = read_table()
         rows = {
             (n, m): None
             for n in patterns
@@ -305,17 +339,22 @@ def test_matrix(world, objects, persona, client):
 def write_table(record_dir: Path) -> None:
     """Assemble the per-persona observations into the table (run after a recording)."""
     per = {p: json.loads((record_dir / f"{p}.json").read_text()) for p in PERSONAS}
-    keys = sorted(per[PERSONAS[0]])
-    width = max(len(k.split()[0]) for k in keys) + 2
-    lines = ["# url name".ljust(width) + "method  " + " ".join(p[:5].ljust(5) for p in PERSONAS)]
-    for key in keys:
-        name, method = key.split()
-        lines.append(
-            name.ljust(width)
-            + method.ljust(8)
-            + " ".join(str(per[p][key]).ljust(5) for p in PERSONAS).rstrip()
-        )
-    TABLE.write_text("\n".join(lines) + "\n")
+    by_file: dict[Path, list[str]] = {}
+    for key in sorted(per[PERSONAS[0]]):
+        by_file.setdefault(owner_file(key.split()[0]), []).append(key)
+    for table, keys in by_file.items():
+        width = max(len(k.split()[0]) for k in keys) + 2
+        lines = [
+            "# url name".ljust(width) + "method  " + " ".join(p[:5].ljust(5) for p in PERSONAS)
+        ]
+        for key in keys:
+            name, method = key.split()
+            lines.append(
+                name.ljust(width)
+                + method.ljust(8)
+                + " ".join(str(per[p][key]).ljust(5) for p in PERSONAS).rstrip()
+            )
+        table.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

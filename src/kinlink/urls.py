@@ -18,6 +18,13 @@ urlpatterns = [
     path("api/", include("kinlink.api.urls")),
     path("cases/", include("kinlink.cases.urls")),
     path("tracing/", include("kinlink.tracing.urls")),
+    path("services/", include("kinlink.referrals.urls")),
+    path("care/", include("kinlink.care.urls")),
+    path("alerts/", include("kinlink.alerts.urls")),
+    path("statistics/", include("kinlink.stats.urls")),
+    path("forms/", include("kinlink.questionnaires.urls")),
+    path("training/", include("kinlink.training.urls")),
+    path("exchange/", include("kinlink.exchange.urls")),
     path("me/", include("kinlink.accounts.urls")),
     path("", include("kinlink.web.urls")),
 ]

@@ -57,6 +57,13 @@ INSTALLED_APPS = [
     "kinlink.accounts",
     "kinlink.cases",
     "kinlink.tracing",
+    "kinlink.referrals",
+    "kinlink.care",
+    "kinlink.alerts",
+    "kinlink.stats",
+    "kinlink.questionnaires",
+    "kinlink.training",
+    "kinlink.exchange",
     "kinlink.web",
     "kinlink.api",
 ]
