@@ -24,6 +24,13 @@ CAPABILITY_TEXT = {
     "manage_agencies": "manage agencies and offices",
     "manage_sop": "edit the SOP profile (deadlines, thresholds)",
     "verify_audit": "verify the audit trail",
+    "see_alerts": "see and act on the alert board (services and care issue)",
+    "approve_releases": "approve statistical releases (statistics issue)",
+    "see_city_surveys": "compare city needs surveys across cities (questionnaires issue)",
+    "manage_services": "maintain the service map (services issue)",
+    "manage_forms": "import and publish questionnaires (questionnaires issue)",
+    "conduct_interviews": "conduct research interviews (questionnaires issue)",
+    "manage_exchange": "manage partner nodes and keys (exchange issue)",
 }
 
 SCOPE_TEXT = {

@@ -223,6 +223,28 @@ class SopProfile(KinlinkModel):
     reunification_first_followup_days = models.PositiveIntegerField(default=30)
     reunification_min_followups = models.PositiveSmallIntegerField(default=2)
     reunification_min_monitoring_days = models.PositiveIntegerField(default=90)
+    # Services, care and alerts (rules 7, 27, 34, 35, 40).
+    referral_stale_days = models.PositiveIntegerField(default=14)
+    under3_age = models.PositiveSmallIntegerField(default=3)
+    under3_residential_max_days = models.PositiveIntegerField(default=182)
+    placement_review_days = models.PositiveIntegerField(default=90)
+    guardian_appointment_days = models.PositiveIntegerField(default=30)
+    tracing_period_before_adoption_days = models.PositiveIntegerField(default=730)
+    # Statistics and disclosure control (rules 45–48).
+    stats_age_bands = models.CharField(max_length=100, default="0-4,5-9,10-14,15-17")
+    stats_min_cell = models.PositiveSmallIntegerField(default=5)
+    stats_min_cell_sensitive = models.PositiveSmallIntegerField(default=10)
+    stats_rounding_base = models.PositiveSmallIntegerField(
+        default=0, help_text="0 for no rounding, else e.g. 5"
+    )
+    stats_k_anonymity = models.PositiveSmallIntegerField(default=5)
+    stats_min_admin_level = models.PositiveSmallIntegerField(default=1)
+    # Cross-border requests (rule 43).
+    xb_acknowledge_days = models.PositiveIntegerField(default=5)
+    xb_urgent_acknowledge_hours = models.PositiveIntegerField(default=48)
+    xb_reply_days = models.PositiveIntegerField(default=30)
+    xb_social_enquiry_days = models.PositiveIntegerField(default=84)
+    xb_danger_alert_hours = models.PositiveIntegerField(default=24)
     # Which steps need supervisor approval before the case advances (rule 9).
     approve_assessments = models.BooleanField(default=True)
     approve_case_plans = models.BooleanField(default=True)
