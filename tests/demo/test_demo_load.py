@@ -224,3 +224,15 @@ def test_demo_command_prints_logins_and_codes(demo):
     code = out.getvalue().strip()
     assert re.fullmatch(r"\d{6}", code)
     assert code in {current_code(secret, step) for step in (-1, 0, 1)}
+
+
+def test_tracing_requests_spell_children_another_way(demo):
+    from kinlink.tracing.models import Trace, TracingRequest
+
+    requests = TracingRequest.objects.system("test")
+    assert requests.count() >= 10
+    # every request comes from another country than the child's case
+    traces = Trace.objects.system("test").select_related("request__agency")
+    assert all(tr.request.agency.country for tr in traces)
+    latin = [tr for tr in traces if tr.family_name and tr.family_name.isascii()]
+    assert len(latin) >= 5  # Cyrillic names looked for in Latin spellings

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import random
 import time
 from contextlib import contextmanager
@@ -127,6 +128,15 @@ def _counts() -> dict[str, int]:
     }
 
 
+EXTRA_DATA = [
+    "kinlink.demo.tracing_data",
+    "kinlink.demo.care_data",
+    "kinlink.demo.stats_data",
+    "kinlink.demo.forms_data",
+    "kinlink.demo.exchange_data",
+]
+
+
 def load(stdout=None, seed: int = DEFAULT_SEED) -> DemoResult:
     """Create the demo world once; on a second call change nothing and return the logins."""
     started = time.monotonic()
@@ -201,6 +211,13 @@ class _Builder:
             CaseRun(self, plan).run()
             if i % 50 == 0:
                 self.say(f"  {i}/{len(plans)}")
+        # Other domains add their demo data after the cases exist.
+        for module in EXTRA_DATA:
+            try:
+                loader = importlib.import_module(module)
+            except ModuleNotFoundError:
+                continue
+            loader.load(self)
 
     def _agencies(self) -> None:
         for spec in AGENCIES:

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         # Matching and other long work run as tasks: one machine runs the worker beside the
         # server (production runs `kinlink worker` as its own service).
         worker_proc = (
-            subprocess.Popen([sys.executable, "-m", "kinlink.cli", "worker"])  # noqa: S603
+            subprocess.Popen([sys.executable, "-m", "kinlink.cli", "worker", "--verbosity", "0"])  # noqa: S603
             if worker
             else None
         )

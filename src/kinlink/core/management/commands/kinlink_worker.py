@@ -17,16 +17,18 @@ class Command(BaseCommand):
             help="run the due periodic jobs and every waiting task, then exit",
         )
 
-    def handle(self, *args, interval, batch, **options):
+    def handle(self, *args, interval, batch, verbosity, **options):
         if batch:
             from kinlink.core.scheduler import run_due
 
             run_due()
-            call_command("db_worker", batch=True, reload=False, startup_delay=False)
+            call_command(
+                "db_worker", batch=True, reload=False, startup_delay=False, verbosity=verbosity
+            )
             return
         scheduler = SchedulerThread()
         scheduler.start()
         try:
-            call_command("db_worker", interval=interval, reload=False)
+            call_command("db_worker", interval=interval, reload=False, verbosity=verbosity)
         finally:
             scheduler.stopping.set()
