@@ -20,7 +20,7 @@ def calls(monkeypatch):
 
     class FakeWorker:
         def __init__(self, argv):
-            seen.append(("worker", tuple(argv[1:4]), {}))
+            seen.append(("worker", tuple(argv[2:4]), {}))
 
         def terminate(self):
             seen.append(("worker-stopped", (), {}))
