@@ -72,8 +72,13 @@ def test_session_writes_need_csrf(world, alice_case):
     [
         ("alice", "caseworker", ["register_child", "request_approval", "work_case"], "own"),
         ("sam", "supervisor", None, "office"),
-        ("nina", "manager", ["see_reports", "see_team"], "national"),
-        ("stan", "statistician", ["build_releases", "see_statistics"], "none"),
+        (
+            "nina",
+            "manager",
+            ["approve_releases", "see_alerts", "see_city_surveys", "see_reports", "see_team"],
+            "national",
+        ),
+        ("stan", "statistician", ["build_releases", "see_city_surveys", "see_statistics"], "none"),
         ("sys", "system_admin", None, "none"),
     ],
 )

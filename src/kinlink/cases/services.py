@@ -21,6 +21,7 @@ from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role, can
 from kinlink.core import audit, crypto
 from kinlink.core.models import SopProfile
+from kinlink.core.validation import check_choice, check_codes, require_choice
 
 from . import choices as c
 from . import hooks, rules
@@ -194,34 +195,21 @@ class DocumentInput:
     held: bool = True
 
 
-def _validate_choice(errors, name, value, choices_cls, *, blank=False):
-    if blank and value in ("", None):
-        return
-    if value not in choices_cls.values:
-        errors.setdefault(name, []).append(_("Not a valid choice: %(v)s") % {"v": value})
-
-
-def _validate_codes(errors, name, codes, length):
-    for code in codes:
-        if not (isinstance(code, str) and len(code) == length and code.isalpha()):
-            errors.setdefault(name, []).append(_("Not a valid code: %(v)s") % {"v": code})
-
-
 def validate_child_input(data: ChildInput, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (data.given_name or "").strip():
         errors["given_name"] = [_("A given name is needed (write 'unknown' if it is).")]
-    _validate_choice(errors, "sex", data.sex, c.Sex)
-    _validate_choice(errors, "protection_status", data.protection_status, c.ProtectionStatus)
-    _validate_choice(errors, "migratory_status", data.migratory_status, c.MigratoryStatus)
-    _validate_choice(errors, "disability", data.disability, c.Disability)
-    _validate_choice(errors, "birth_registration", data.birth_registration, c.BirthRegistration)
-    _validate_codes(errors, "nationalities", data.nationalities, 2)
-    _validate_codes(errors, "languages", data.languages, 2)
+    check_choice(errors, "sex", data.sex, c.Sex)
+    check_choice(errors, "protection_status", data.protection_status, c.ProtectionStatus)
+    check_choice(errors, "migratory_status", data.migratory_status, c.MigratoryStatus)
+    check_choice(errors, "disability", data.disability, c.Disability)
+    check_choice(errors, "birth_registration", data.birth_registration, c.BirthRegistration)
+    check_codes(errors, "nationalities", data.nationalities, 2)
+    check_codes(errors, "languages", data.languages, 2)
     for name, kind in data.other_names:
         if not name.strip():
             errors.setdefault("other_names", []).append(_("An empty name was given."))
-        _validate_choice(errors, "other_names", kind, c.NameKind)
+        check_choice(errors, "other_names", kind, c.NameKind)
     for key, msgs in validate_age(
         date_of_birth=data.date_of_birth,
         age_years=data.age_years,
@@ -244,8 +232,8 @@ def child_register(
     _require(actor, "register_child")
     now = timezone.now()
     errors = validate_child_input(child, now.date())
-    _validate_choice(errors, "risk_level", case.risk_level, c.RiskLevel)
-    _validate_choice(
+    check_choice(errors, "risk_level", case.risk_level, c.RiskLevel)
+    check_choice(
         errors, "identification_source", case.identification_source, c.IdentificationSource
     )
     if case.identified_at and case.identified_at > now + timedelta(minutes=5):
@@ -253,10 +241,10 @@ def child_register(
     if case.separation_date and case.separation_date > now.date():
         errors.setdefault("separation_date", []).append(_("This date is in the future."))
     for i, fm in enumerate(family):
-        _validate_choice(errors, f"family[{i}].relationship", fm.relationship, c.Relationship)
-        _validate_choice(errors, f"family[{i}].alive", fm.alive, c.AliveStatus)
+        check_choice(errors, f"family[{i}].relationship", fm.relationship, c.Relationship)
+        check_choice(errors, f"family[{i}].alive", fm.alive, c.AliveStatus)
     for i, doc in enumerate(documents):
-        _validate_choice(errors, f"documents[{i}].kind", doc.kind, c.DocumentKind)
+        check_choice(errors, f"documents[{i}].kind", doc.kind, c.DocumentKind)
     owner = case.owner or actor
     if owner.role not in (Role.CASEWORKER, Role.SUPERVISOR) or not owner.office_id:
         errors.setdefault("owner", []).append(
@@ -406,8 +394,7 @@ def child_update(*, actor: User, case_id, changes: dict) -> Child:
 def other_name_add(*, actor: User, case_id, name: str, kind: str) -> ChildName:
     if not name.strip():
         raise ValidationError({"name": [_("This field is required.")]})
-    if kind not in c.NameKind.values:
-        raise ValidationError({"kind": [_("Not a valid choice: %(v)s") % {"v": kind}]})
+    require_choice("kind", kind, c.NameKind)
     with transaction.atomic():
         case = _lock_case_for_change(actor, case_id)
         obj = ChildName.objects.create(child=case.child, name=name.strip(), kind=kind)
@@ -419,10 +406,10 @@ def other_name_add(*, actor: User, case_id, name: str, kind: str) -> ChildName:
 
 def family_member_add(*, actor: User, case_id, data: FamilyInput) -> FamilyMember:
     errors: dict[str, list[str]] = {}
-    _validate_choice(errors, "relationship", data.relationship, c.Relationship)
-    _validate_choice(errors, "alive", data.alive, c.AliveStatus)
+    check_choice(errors, "relationship", data.relationship, c.Relationship)
+    check_choice(errors, "alive", data.alive, c.AliveStatus)
     if data.country:
-        _validate_codes(errors, "country", [data.country], 2)
+        check_codes(errors, "country", [data.country], 2)
     if not (data.given_name or data.family_name):
         errors["given_name"] = [_("Give at least one name (or 'unknown').")]
     if errors:
@@ -437,9 +424,9 @@ def family_member_add(*, actor: User, case_id, data: FamilyInput) -> FamilyMembe
 
 def document_add(*, actor: User, case_id, data: DocumentInput) -> Document:
     errors: dict[str, list[str]] = {}
-    _validate_choice(errors, "kind", data.kind, c.DocumentKind)
+    check_choice(errors, "kind", data.kind, c.DocumentKind)
     if data.issuing_country:
-        _validate_codes(errors, "issuing_country", [data.issuing_country], 2)
+        check_codes(errors, "issuing_country", [data.issuing_country], 2)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -460,8 +447,7 @@ def document_add(*, actor: User, case_id, data: DocumentInput) -> Document:
 
 
 def case_set_risk(*, actor: User, case_id, risk_level: str, reason: str) -> Case:
-    if risk_level not in c.RiskLevel.values:
-        raise ValidationError({"risk_level": [_("Not a valid choice: %(v)s") % {"v": risk_level}]})
+    require_choice("risk_level", risk_level, c.RiskLevel)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the risk level changes.")]})
     with transaction.atomic():
@@ -507,11 +493,11 @@ class ConsentInput:
 def consent_validate(data: ConsentInput, child_age: int | None, sop: SopProfile, today: date):
     """Rule 12: consent and assent by age band; an override needs a basis and a reason."""
     errors: dict[str, list[str]] = {}
-    _validate_choice(errors, "given_by", data.given_by, c.ConsentGiver)
-    _validate_choice(errors, "kind", data.kind, c.ConsentKind)
-    _validate_choice(errors, "override_basis", data.override_basis, c.OverrideBasis, blank=True)
+    check_choice(errors, "given_by", data.given_by, c.ConsentGiver)
+    check_choice(errors, "kind", data.kind, c.ConsentKind)
+    check_choice(errors, "override_basis", data.override_basis, c.OverrideBasis, blank=True)
     for s in data.share_with:
-        _validate_choice(errors, "share_with", s, c.ShareWith)
+        check_choice(errors, "share_with", s, c.ShareWith)
     if data.given_on > today:
         errors.setdefault("given_on", []).append(_("This date is in the future."))
     if data.override_basis and not data.override_reason.strip():
@@ -609,10 +595,7 @@ def assessment_save(
     child_views: str,
     proposed_risk_level: str,
 ) -> Assessment:
-    if proposed_risk_level not in c.RiskLevel.values:
-        raise ValidationError(
-            {"proposed_risk_level": [_("Not a valid choice: %(v)s") % {"v": proposed_risk_level}]}
-        )
+    require_choice("proposed_risk_level", proposed_risk_level, c.RiskLevel)
     known = {k for k, _label in Assessment.DOMAINS}
     bad = set(findings) - known
     if bad:
@@ -790,8 +773,7 @@ def _plan_approved(case: Case, plan: CasePlan, sop: SopProfile) -> None:
 
 
 def plan_action_set_status(*, actor: User, case_id, action_id, status: str) -> PlanAction:
-    if status not in c.ActionStatus.values:
-        raise ValidationError({"status": [_("Not a valid choice: %(v)s") % {"v": status}]})
+    require_choice("status", status, c.ActionStatus)
     with transaction.atomic():
         case = _lock_case_for_change(actor, case_id)
         action = (
@@ -830,8 +812,7 @@ def followup_record(
         errors["done_on"] = [_("A follow-up cannot be recorded for a future date.")]
     if not child_seen and not reason_not_seen.strip():
         errors["reason_not_seen"] = [_("Say why the child was not seen.")]
-    if kind not in c.FollowUpKind.values:
-        errors["kind"] = [_("Not a valid choice: %(v)s") % {"v": kind}]
+    check_choice(errors, "kind", kind, c.FollowUpKind)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -899,8 +880,7 @@ def attachment_add(*, actor: User, case_id, kind: str, title: str, data: bytes) 
     from django.conf import settings
 
     errors: dict[str, list[str]] = {}
-    if kind not in c.AttachmentKind.values:
-        errors["kind"] = [_("Not a valid choice: %(v)s") % {"v": kind}]
+    check_choice(errors, "kind", kind, c.AttachmentKind)
     if not title.strip():
         errors["title"] = [_("This field is required.")]
     if len(data) == 0:

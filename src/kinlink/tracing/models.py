@@ -15,6 +15,17 @@ from kinlink.core.models import KinlinkModel, RestrictedQuerySet
 from . import choices as t
 
 
+def either_scope(*filters: Q | None) -> Q | None:
+    """Rows in any of the scopes (a ``None`` scope is nothing); ``None`` if no scope at all."""
+    present = [q for q in filters if q is not None]
+    if not present:
+        return None
+    combined = present[0]
+    for q in present[1:]:
+        combined |= q
+    return combined
+
+
 class CaseTracing(ScopedModel):
     """The tracing record a case gets when the child is unaccompanied or separated (rule 21)."""
 
@@ -154,15 +165,9 @@ class TracingAction(KinlinkModel):
 
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
-        a = case_scope_q(user, action, "case__")
-        b = case_scope_q(user, action, "trace__request__")
-        parts = [q for q in (a, b) if q is not None]
-        if not parts:
-            return None
-        q = parts[0]
-        for p in parts[1:]:
-            q |= p
-        return q
+        return either_scope(
+            case_scope_q(user, action, "case__"), case_scope_q(user, action, "trace__request__")
+        )
 
 
 class PotentialMatch(KinlinkModel):
@@ -204,15 +209,9 @@ class PotentialMatch(KinlinkModel):
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
         """The requesting side (the trace's request) or the child's side (the case)."""
-        a = case_scope_q(user, action, "trace__request__")
-        b = case_scope_q(user, action, "case__")
-        parts = [q for q in (a, b) if q is not None]
-        if not parts:
-            return None
-        q = parts[0]
-        for p in parts[1:]:
-            q |= p
-        return q
+        return either_scope(
+            case_scope_q(user, action, "trace__request__"), case_scope_q(user, action, "case__")
+        )
 
 
 class Verification(ScopedModel):

@@ -22,6 +22,7 @@ from kinlink.cases.models import Approval, Case, FollowUp
 from kinlink.cases.services import case_refresh_deadlines
 from kinlink.core import audit
 from kinlink.core.models import SopProfile
+from kinlink.core.validation import check_choice
 
 from . import choices as t
 from .models import (
@@ -36,13 +37,6 @@ from .models import (
 )
 
 UASC = (cc.ProtectionStatus.UNACCOMPANIED, cc.ProtectionStatus.SEPARATED)
-
-
-def _choice(errors, name, value, choices, blank=False):
-    if blank and value in ("", None):
-        return
-    if value not in choices.values:
-        errors.setdefault(name, []).append(_("Not a valid choice: %(v)s") % {"v": value})
 
 
 def _case_for_change(actor, case_id) -> Case:
@@ -152,7 +146,7 @@ def _validate_trace(errors, i, tr: TraceInput, today: date):
     key = f"traces[{i}]"
     if not (tr.given_name.strip() or tr.family_name.strip() or tr.other_names.strip()):
         errors.setdefault(f"{key}.given_name", []).append(_("Give at least one name."))
-    _choice(errors, f"{key}.sex", tr.sex, cc.Sex)
+    check_choice(errors, f"{key}.sex", tr.sex, cc.Sex)
     if tr.date_of_birth and tr.date_of_birth > today:
         errors.setdefault(f"{key}.date_of_birth", []).append(
             _("The date of birth is in the future.")
@@ -178,8 +172,10 @@ def tracing_request_create(*, actor: User, data: RequestInput) -> TracingRequest
     errors: dict[str, list[str]] = {}
     if not data.enquirer_given_name.strip():
         errors["enquirer_given_name"] = [_("This field is required.")]
-    _choice(errors, "enquirer_relationship", data.enquirer_relationship, t.EnquirerRelationship)
-    _choice(errors, "separation_cause", data.separation_cause, t.SeparationCause)
+    check_choice(
+        errors, "enquirer_relationship", data.enquirer_relationship, t.EnquirerRelationship
+    )
+    check_choice(errors, "separation_cause", data.separation_cause, t.SeparationCause)
     if data.inquiry_date > today:
         errors["inquiry_date"] = [_("This date is in the future.")]
     if data.separation_date and data.separation_date > today:
@@ -230,8 +226,8 @@ def tracing_action_record(
     trace_id=None,
 ) -> TracingAction:
     errors: dict[str, list[str]] = {}
-    _choice(errors, "method", method, t.TracingMethod)
-    _choice(errors, "outcome", outcome, t.ActionOutcome)
+    check_choice(errors, "method", method, t.TracingMethod)
+    check_choice(errors, "outcome", outcome, t.ActionOutcome)
     if done_on > timezone.now().date():
         errors["done_on"] = [_("This date is in the future.")]
     if not description.strip():
@@ -270,17 +266,22 @@ def tracing_action_record(
 # --------------------------------------------------------------------------- matches
 
 
+def _match_on_request_side(actor, match_id) -> PotentialMatch | None:
+    """The match, locked, if ``actor`` may change the tracing request it belongs to."""
+    return (
+        PotentialMatch.objects.select_for_update()
+        .filter(pk=match_id, trace__in=Trace.objects.restrict(actor, "change"))
+        .system("scoped through the trace")
+        .first()
+    )
+
+
 def match_review(*, actor: User, match_id, confirm: bool, reason: str) -> PotentialMatch:
     """The requesting caseworker confirms or rejects a potential match, with a reason."""
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for your decision.")]})
     with transaction.atomic():
-        match = (
-            PotentialMatch.objects.select_for_update()
-            .filter(pk=match_id, trace__in=Trace.objects.restrict(actor, "change"))
-            .system("scoped through the trace")
-            .first()
-        )
+        match = _match_on_request_side(actor, match_id)
         if match is None:
             raise PermissionDenied(_("You may not review this match."))
         if match.state != t.MatchState.PENDING:
@@ -308,12 +309,7 @@ def match_review(*, actor: User, match_id, confirm: bool, reason: str) -> Potent
 def match_disclosure_request(*, actor: User, match_id) -> PotentialMatch:
     """The requesting side asks the child's case owner to disclose the child's details."""
     with transaction.atomic():
-        match = (
-            PotentialMatch.objects.select_for_update()
-            .filter(pk=match_id, trace__in=Trace.objects.restrict(actor, "change"))
-            .system("scoped through the trace")
-            .first()
-        )
+        match = _match_on_request_side(actor, match_id)
         if match is None:
             raise PermissionDenied(_("You may not act on this match."))
         if match.disclosure:
@@ -376,8 +372,8 @@ def verification_validate(data: VerificationInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not data.adult_name.strip():
         errors["adult_name"] = [_("This field is required.")]
-    _choice(errors, "relationship", data.relationship, cc.Relationship)
-    _choice(errors, "recommendation", data.recommendation, t.Recommendation, blank=True)
+    check_choice(errors, "relationship", data.relationship, cc.Relationship)
+    check_choice(errors, "recommendation", data.recommendation, t.Recommendation, blank=True)
     if data.recommendation in REUNIFY:
         # Rule 24: the child's wishes, the adult's willingness and capacity, both sides match.
         checks = {
@@ -420,7 +416,7 @@ def verification_create(*, actor: User, case_id, data: VerificationInput) -> Ver
 def verification_submit(*, actor: User, case_id, verification_id, status: str) -> Verification:
     """Record the verification result and ask a supervisor to approve it (rule 23)."""
     errors: dict[str, list[str]] = {}
-    _choice(errors, "status", status, t.VerificationStatus)
+    check_choice(errors, "status", status, t.VerificationStatus)
     if status == t.VerificationStatus.PENDING:
         errors["status"] = [_("Choose the result of the verification.")]
     if errors:
@@ -504,7 +500,7 @@ class ReunificationInput:
 
 def reunification_record(*, actor: User, case_id, data: ReunificationInput) -> Reunification:
     errors: dict[str, list[str]] = {}
-    _choice(errors, "kind", data.kind, t.ReunificationType)
+    check_choice(errors, "kind", data.kind, t.ReunificationType)
     if not data.place.strip():
         errors["place"] = [_("This field is required.")]
     if data.reunified_on > timezone.now().date():
@@ -516,7 +512,7 @@ def reunification_record(*, actor: User, case_id, data: ReunificationInput) -> R
             ]
         if not data.adult_name.strip():
             errors["adult_name"] = [_("Name the adult the child was reunified with.")]
-        _choice(errors, "relationship", data.relationship, cc.Relationship)
+        check_choice(errors, "relationship", data.relationship, cc.Relationship)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
