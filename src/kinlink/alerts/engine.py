@@ -1,0 +1,153 @@
+"""The alert engine: runs every rule evaluator on a case, opens alerts for what it finds and
+clears the alerts whose situation is gone. Called on commit after every relevant change
+(``schedule``), from the case workflow's ``case_changed`` hook, and by a periodic job
+(``evaluate_all``) so that deadlines passing with no change are caught too."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kinlink.cases import choices as c
+from kinlink.cases.models import Case
+from kinlink.core import audit
+from kinlink.core.models import SopProfile
+
+from .kinds import KINDS, Finding
+from .models import SEVERITY_RANK, Alert
+
+log = logging.getLogger(__name__)
+
+
+def evaluators():
+    """Each takes (case, sop, now) and returns findings. Imported late: they import models."""
+    from kinlink.care import rules as care_rules
+    from kinlink.referrals import rules as referral_rules
+
+    from . import case_rules
+
+    return [case_rules.findings, care_rules.findings, referral_rules.findings]
+
+
+def schedule(case_id) -> None:
+    """Re-evaluate a case once the current transaction has committed."""
+    transaction.on_commit(lambda: evaluate_case(case_id))
+
+
+def on_case_changed(case_id, what: str) -> None:
+    """kinlink.cases.hooks.case_changed: registration, child data, consent, status."""
+    evaluate_case(case_id)
+
+
+def case_findings(case: Case, sop: SopProfile, now) -> list[Finding]:
+    if case.status != c.CaseStatus.OPEN:
+        return []
+    found: dict[str, Finding] = {}
+    for evaluate in evaluators():
+        for f in evaluate(case, sop, now):
+            found[f.key] = f
+    return list(found.values())
+
+
+def evaluate_case(case_id, *, sop: SopProfile | None = None, now=None) -> dict[str, int]:
+    """Bring the case's open alerts in line with what the rules find now."""
+    sop = sop or SopProfile.current()
+    now = now or timezone.now()
+    raised: list[Alert] = []
+    counts = {"raised": 0, "cleared": 0}
+    with transaction.atomic():
+        case = Case.objects.system("alert rules").select_for_update().filter(pk=case_id).first()
+        if case is None:
+            return counts
+        case = (
+            Case.objects.system("alert rules")
+            .select_related("child", "office", "agency")
+            .get(pk=case_id)
+        )
+        findings = {f.key: f for f in case_findings(case, sop, now)}
+        current = {
+            a.key: a
+            for a in Alert.objects.system("alert rules").filter(case=case, cleared_at__isnull=True)
+        }
+        for key, alert in current.items():
+            if key not in findings:
+                alert.cleared_at = now
+                alert.save(update_fields=["cleared_at", "updated_at"])
+                counts["cleared"] += 1
+                audit.record(
+                    actor=None,
+                    action="change",
+                    obj=alert,
+                    case_id=case.pk,
+                    detail={"cleared": alert.kind},
+                )
+        for key, f in findings.items():
+            alert = current.get(key)
+            severity = f.effective_severity
+            if alert is not None:
+                if alert.severity != severity:
+                    escalated = SEVERITY_RANK[severity] < SEVERITY_RANK[alert.severity]
+                    alert.severity = severity
+                    alert.save(update_fields=["severity", "updated_at"])
+                    if escalated:
+                        raised.append(alert)
+                continue
+            try:
+                with transaction.atomic():
+                    alert = Alert.objects.create(
+                        case=case,
+                        rule=KINDS[f.kind].rule,
+                        kind=f.kind,
+                        severity=severity,
+                        key=key,
+                        subject_type=f.subject_type,
+                        subject_id=f.subject_id,
+                        since=f.since,
+                        raised_at=now,
+                        fix_url=f.fix_url,
+                    )
+            except IntegrityError:  # raised meanwhile by another worker
+                continue
+            counts["raised"] += 1
+            audit.record(
+                actor=None,
+                action="create",
+                obj=alert,
+                case_id=case.pk,
+                detail={"kind": alert.kind, "rule": alert.rule},
+            )
+            raised.append(alert)
+        if raised:
+            from .notify import notify
+
+            ids = [a.pk for a in raised]
+            transaction.on_commit(lambda: notify(ids))
+    return counts
+
+
+def evaluate_all(now=None) -> dict[str, int]:
+    """Every open case, and every case that still has open alerts (closed since)."""
+    sop = SopProfile.current()
+    ids = set(
+        Case.objects.system("periodic alert rules")
+        .filter(status=c.CaseStatus.OPEN)
+        .values_list("pk", flat=True)
+    )
+    ids |= set(
+        Alert.objects.system("periodic alert rules")
+        .filter(cleared_at__isnull=True)
+        .values_list("case_id", flat=True)
+    )
+    total = {"raised": 0, "cleared": 0, "cases": 0}
+    for case_id in ids:
+        try:
+            got = evaluate_case(case_id, sop=sop, now=now)
+        except Exception:  # one broken case must not stop the others
+            log.exception("alert evaluation failed for case %s", case_id)
+            continue
+        total["raised"] += got["raised"]
+        total["cleared"] += got["cleared"]
+        total["cases"] += 1
+    return total

@@ -1,0 +1,344 @@
+"""Writes of services and referrals: the service map (and its import), referrals with their
+consent check and status workflow. Atomic; ``ValidationError`` with field errors changes
+nothing; ``PermissionDenied`` for records outside the actor's scope."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinlink.accounts.roles import can
+from kinlink.alerts import engine
+from kinlink.cases import choices as cc
+from kinlink.cases.models import PlanAction
+from kinlink.cases.services import _lock_case_for_change
+from kinlink.core import audit
+
+from . import choices as r
+from .models import Referral, ServicePoint
+
+
+def _add(errors, name, message) -> None:
+    errors.setdefault(name, []).append(message)
+
+
+# --------------------------------------------------------------------------- service map
+
+SERVICE_POINT_FIELDS = [
+    "name",
+    "provider",
+    "service_type",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "address",
+    "min_age",
+    "max_age",
+    "sexes",
+    "legal_statuses",
+    "documents_required",
+    "languages",
+    "cost",
+    "hours",
+    "capacity",
+    "accessibility",
+    "barriers",
+    "contact",
+]
+LIST_FIELDS = {"sexes", "legal_statuses", "languages"}
+INT_FIELDS = {"min_age", "max_age", "capacity"}
+
+
+def service_point_clean(raw: dict) -> tuple[dict, dict[str, list[str]]]:
+    """Parse one row (strings as read from a form, CSV or XLSX) into model values."""
+    errors: dict[str, list[str]] = {}
+    data: dict = {}
+    for name in SERVICE_POINT_FIELDS:
+        value = raw.get(name)
+        value = "" if value is None else str(value).strip()
+        if name in LIST_FIELDS:
+            data[name] = [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+        elif name in INT_FIELDS:
+            if value == "":
+                data[name] = None
+            else:
+                try:
+                    data[name] = int(float(value))
+                    if data[name] < 0:
+                        raise ValueError
+                except ValueError:
+                    _add(errors, name, _("Not a whole number: %(v)s") % {"v": value})
+        else:
+            data[name] = value
+    if not data.get("name"):
+        _add(errors, "name", _("The name is missing."))
+    if not data.get("provider"):
+        _add(errors, "provider", _("The provider is missing."))
+    if data.get("service_type") not in r.ServiceType.values:
+        _add(errors, "service_type", _("Unknown service: %(v)s") % {"v": data.get("service_type")})
+    country = data.get("country", "").upper()
+    data["country"] = country
+    if len(country) != 2 or not country.isalpha():
+        _add(errors, "country", _("Use the two-letter country code."))
+    data["cost"] = data.get("cost") or r.Cost.FREE
+    if data["cost"] not in r.Cost.values:
+        _add(errors, "cost", _("Unknown cost: %(v)s") % {"v": data["cost"]})
+    bad_sex = [s for s in data.get("sexes", []) if s not in cc.Sex.values]
+    if bad_sex:
+        _add(errors, "sexes", _("Unknown sex: %(v)s") % {"v": ", ".join(bad_sex)})
+    bad_status = [s for s in data.get("legal_statuses", []) if s not in cc.MigratoryStatus.values]
+    if bad_status:
+        _add(
+            errors,
+            "legal_statuses",
+            _("Unknown legal status: %(v)s") % {"v": ", ".join(bad_status)},
+        )
+    lo, hi = data.get("min_age"), data.get("max_age")
+    if lo is not None and hi is not None and lo > hi:
+        _add(errors, "max_age", _("The maximum age is below the minimum age."))
+    return data, errors
+
+
+def service_point_create(*, actor, raw: dict) -> ServicePoint:
+    if not can(actor, "manage_services"):
+        raise PermissionDenied(_("Your role may not do this."))
+    data, errors = service_point_clean(raw)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        sp = ServicePoint.objects.create(**data)
+        audit.record(actor=actor, action="create", obj=sp)
+    return sp
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    rejected: list[tuple[int, dict[str, list[str]]]] = field(default_factory=list)
+
+
+def read_rows(filename: str, content: bytes) -> list[dict]:
+    """Rows of a CSV (UTF-8, with or without BOM) or XLSX file, keyed by the header row."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        import io
+
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise ValidationError({"file": [_("This is not a readable XLSX file.")]}) from exc
+        rows = list(wb.active.iter_rows(values_only=True))
+        if not rows:
+            return []
+        header = [str(h or "").strip().lower() for h in rows[0]]
+        return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(row)]
+    if name.endswith(".csv"):
+        import csv
+        import io
+
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError({"file": [_("Save the CSV file as UTF-8.")]}) from exc
+        reader = csv.DictReader(io.StringIO(text))
+        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+        return [row for row in reader if any((v or "").strip() for v in row.values())]
+    raise ValidationError({"file": [_("Upload a CSV or XLSX file.")]})
+
+
+def service_points_import(*, actor, filename: str, content: bytes) -> ImportReport:
+    """Import every valid row; report the rejected ones with their errors (row 2 is the first
+    row after the header)."""
+    if not can(actor, "manage_services"):
+        raise PermissionDenied(_("Your role may not do this."))
+    rows = read_rows(filename, content)
+    if not rows:
+        raise ValidationError({"file": [_("The file has no rows.")]})
+    report = ImportReport()
+    with transaction.atomic():
+        for i, raw in enumerate(rows, start=2):
+            data, errors = service_point_clean(raw)
+            if errors:
+                report.rejected.append((i, errors))
+                continue
+            ServicePoint.objects.create(**data)
+            report.created += 1
+        audit.record(
+            actor=actor,
+            action="create",
+            object_type="referrals.servicepoint",
+            detail={"imported": report.created, "rejected": len(report.rejected)},
+        )
+    return report
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+@dataclass
+class ReferralInput:
+    service_type: str
+    timeframe: str
+    service_point_id: object = None
+    agency_name: str = ""
+    appointment_at: datetime | None = None
+    plan_action_id: object = None
+    share: list[str] = field(default_factory=list)
+    needs: str = ""
+
+
+def consent_to_share(case) -> bool:
+    """A current consent for services that allows sharing with service providers."""
+    for consent in case.consents.filter(withdrawn_at__isnull=True):
+        if consent.for_services and "service_providers" in (consent.share_with or []):
+            return True
+    return False
+
+
+def _snapshot(case, share: list[str], needs: str) -> dict:
+    child = case.child
+    out: dict = {}
+    if "name" in share:
+        out["name"] = child.full_name
+    if "age" in share:
+        out["age"] = child.age_on(timezone.localdate())
+    if "sex" in share:
+        out["sex"] = child.sex
+    if "languages" in share:
+        out["languages"] = list(child.languages or [])
+    if "legal_status" in share:
+        out["legal_status"] = child.migratory_status
+    if "needs" in share:
+        out["needs"] = needs
+    return out
+
+
+def due_at(timeframe: str, created: datetime, appointment: datetime | None) -> datetime:
+    """Rule 6: created + the timeframe, or the appointment."""
+    if timeframe == r.Timeframe.APPOINTMENT:
+        return appointment
+    return created + timedelta(hours=r.TIMEFRAME_HOURS[timeframe])
+
+
+def referral_create(*, actor, case_id, data: ReferralInput) -> Referral:
+    """Refer a child. Sharing data needs consent to share with service providers; without it
+    the referral still goes, with nothing about the child in it (the service is never refused
+    for want of consent to share)."""
+    errors: dict[str, list[str]] = {}
+    if data.service_type not in r.ServiceType.values:
+        _add(errors, "service_type", _("Choose a service."))
+    if data.timeframe not in r.Timeframe.values:
+        _add(errors, "timeframe", _("Choose a timeframe."))
+    elif data.timeframe == r.Timeframe.APPOINTMENT and not data.appointment_at:
+        _add(errors, "appointment_at", _("Give the appointment's date and time."))
+    if not data.service_point_id and not data.agency_name.strip():
+        _add(errors, "service_point_id", _("Choose a service point or name the agency."))
+    if any(s not in r.SharedField.values for s in data.share):
+        _add(errors, "share", _("Unknown field."))
+    if not can(actor, "work_case"):
+        raise PermissionDenied(_("Your role may not do this."))
+    with transaction.atomic():
+        case = _lock_case_for_change(actor, case_id)
+        if case.status != cc.CaseStatus.OPEN:
+            raise ValidationError(_("The case is not open."))
+        point = None
+        if data.service_point_id:
+            point = ServicePoint.objects.filter(pk=data.service_point_id, active=True).first()
+            if point is None:
+                _add(errors, "service_point_id", _("No such service point."))
+        action = None
+        if data.plan_action_id:
+            action = (
+                PlanAction.objects.restrict(actor, "change")
+                .filter(pk=data.plan_action_id, goal__plan__case=case)
+                .first()
+            )
+            if action is None:
+                _add(errors, "plan_action_id", _("No such action in this case's plan."))
+        consented = consent_to_share(case)
+        if data.share and not consented:
+            _add(
+                errors,
+                "share",
+                _(
+                    "There is no consent to share the child's data with service providers: "
+                    "refer without sharing, or record the consent first."
+                ),
+            )
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        ref = Referral.objects.create(
+            case=case,
+            plan_action=action,
+            service_point=point,
+            agency_name=data.agency_name.strip(),
+            service_type=data.service_type,
+            timeframe=data.timeframe,
+            appointment_at=data.appointment_at,
+            due_at=due_at(data.timeframe, now, data.appointment_at),
+            status_changed_at=now,
+            consent_to_share=consented,
+            shared=_snapshot(case, data.share, data.needs),
+            reference="R-" + secrets.token_hex(4).upper(),
+            referred_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="disclose" if data.share else "create",
+            obj=ref,
+            case_id=case.pk,
+            detail={"shared": sorted(data.share), "service_point": str(point.pk) if point else ""},
+        )
+        engine.schedule(case.pk)
+    return ref
+
+
+def referral_update(*, actor, referral_id, status: str, reason: str = "", feedback: str = ""):
+    """The provider (or the caseworker) moves a referral on: referred → accepted | rejected
+    (with a reason) → implemented | not implemented (with a reason); feedback is kept."""
+    errors: dict[str, list[str]] = {}
+    if status not in r.ReferralStatus.values:
+        _add(errors, "status", _("Choose a status."))
+    if status in r.NEEDS_REASON and not reason.strip():
+        _add(errors, "reason", _("Give the reason."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        ref = (
+            Referral.objects.restrict(actor, "change")
+            .select_for_update()
+            .filter(pk=referral_id)
+            .first()
+        )
+        if ref is None:
+            raise PermissionDenied(_("No such referral."))
+        if status not in r.NEXT.get(ref.status, set()):
+            raise ValidationError(
+                {
+                    "status": [
+                        _("A referral that is %(s)s cannot become that.")
+                        % {"s": ref.get_status_display()}
+                    ]
+                }
+            )
+        ref.status = status
+        ref.status_reason = reason
+        if feedback.strip():
+            ref.feedback = feedback
+        ref.status_changed_at = timezone.now()
+        ref.save()
+        audit.record(
+            actor=actor, action="change", obj=ref, case_id=ref.case_id, detail={"status": status}
+        )
+        engine.schedule(ref.case_id)
+    return ref
