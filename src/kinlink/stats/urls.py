@@ -1,2 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("definitions/", views.definitions, name="definitions"),
+    path("refresh/", views.refresh, name="refresh"),
+    path("surveys/", views.survey_estimate, name="survey"),
+    path("releases/", views.releases, name="releases"),
+    path("releases/new/", views.release_create, name="release_create"),
+    path("releases/<uuid:pk>/", views.release_detail, name="release"),
+    path("releases/<uuid:pk>/submit/", views.release_submit, name="release_submit"),
+    path("releases/<uuid:pk>/decide/", views.release_decide, name="release_decide"),
+    path("releases/<uuid:pk>/export/<str:fmt>/", views.release_export, name="release_export"),
+]

@@ -1,0 +1,119 @@
+"""Statistics: a summary table of cases (refreshed by a task) and versioned releases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kinlink.core.models import KinlinkModel, RestrictedQuerySet
+
+
+class Basis(models.TextChoices):
+    """Why a record counts in statistics, or why it is left out (rule 48)."""
+
+    OK = "ok", _("Consent or lawful basis for statistics")
+    NO_CONSENT = "no_consent", _("No consent for statistics recorded")
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+    PENDING = "basis_pending", _("Lawful basis not (yet) approved")
+    DUPLICATE = "duplicate", _("Duplicate record")
+
+
+class CaseFact(models.Model):
+    """One row per case: what the indicators need, without names or free text.
+
+    Rebuilt from the case records by ``services.facts_refresh`` (a periodic task). Still
+    record-level data: read only through ``.system("statistics")``, never shown."""
+
+    case_id = models.UUIDField(primary_key=True)
+    country = models.CharField(max_length=2)
+    admin_area = models.CharField(max_length=100, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    basis = models.CharField(max_length=15, choices=Basis.choices)
+    status = models.CharField(max_length=15)
+    stage = models.CharField(max_length=20)
+    risk_level = models.CharField(max_length=15)
+    identified_at = models.DateTimeField()
+    registered_on = models.DateField()
+    closed_on = models.DateField(null=True)
+    age = models.SmallIntegerField(null=True)  # at registration
+    sex = models.CharField(max_length=10)
+    nationality = models.CharField(max_length=2, blank=True)
+    migratory_status = models.CharField(max_length=25)
+    protection_status = models.CharField(max_length=20)
+    disability = models.CharField(max_length=10)
+    birth_registration = models.CharField(max_length=30)
+    statelessness_risk = models.BooleanField(default=False)
+    hours_to_first_assessment = models.FloatField(null=True)
+    days_to_case_plan = models.FloatField(null=True)
+    separation_date = models.DateField(null=True)
+    reunified_on = models.DateField(null=True)
+    days_to_reunification = models.FloatField(null=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["country", "registered_on"]),
+            models.Index(fields=["country", "basis"]),
+        ]
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return None  # nobody reads record-level facts; statistics use .system()
+
+
+class FactsRefresh(models.Model):
+    """When the summary table was last rebuilt, and how long it took."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    refreshed_at = models.DateTimeField(null=True)
+    rows = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+
+class Release(KinlinkModel):
+    """A versioned set of published tables: parameters, the protected tables, approval."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved for publication")
+        REJECTED = "rejected", _("Returned for changes")
+
+    title = models.CharField(_("title"), max_length=200)
+    version = models.PositiveIntegerField(default=1)
+    country = models.CharField(max_length=2)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    geography_level = models.PositiveSmallIntegerField(_("geography level"), default=0)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    indicators = models.JSONField(default=list)
+    breakdowns = models.JSONField(default=list)
+    parameters = models.JSONField(default=dict)
+    # Only protected values are stored: suppressed cells are null.
+    tables = models.JSONField(default=list)
+    data_as_of = models.DateTimeField(null=True)
+    content_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "title", "version"], name="release_version_per_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
