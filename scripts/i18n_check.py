@@ -309,7 +309,11 @@ def extract_source_messages(root: Path = PACKAGE, ignore=None) -> dict[tuple, li
         (copy / "locale").mkdir()
         env = dict(os.environ)
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        cmd = [sys.executable, "-m", "django", "makemessages", "-l", "en", "-e", EXTENSIONS]
+        # The copy's own modules (an app's selectors.py) must not hide the standard library's.
+        env["PYTHONSAFEPATH"] = "1"
+        # -P: the copy is the working directory, and an app module named like a standard one
+        # (selectors.py) must not shadow it.
+        cmd = [sys.executable, "-P", "-m", "django", "makemessages", "-l", "en", "-e", EXTENSIONS]
         for pattern in ignore:
             cmd.append(f"--ignore={pattern}")
         result = subprocess.run(  # noqa: S603  (fixed argument list, no shell)

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from kinlink.accounts import views as account_views
+from kinlink.exchange import views as exchange_views
 
 
 def healthz(request):
@@ -25,6 +26,7 @@ urlpatterns = [
     path("forms/", include("kinlink.questionnaires.urls")),
     path("training/", include("kinlink.training.urls")),
     path("exchange/", include("kinlink.exchange.urls")),
+    path(".well-known/kinlink-node", exchange_views.node_document),
     path("me/", include("kinlink.accounts.urls")),
     path("", include("kinlink.web.urls")),
 ]

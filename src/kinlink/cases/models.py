@@ -422,6 +422,7 @@ class Approval(ScopedModel):
         CLOSURE = "closure", _("Closure")
         CONSENT_OVERRIDE = "consent_override", _("Processing without consent")
         VERIFICATION = "verification", _("Verification before reunification")
+        CROSSBORDER = "crossborder", _("Cross-border request")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
     subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices)

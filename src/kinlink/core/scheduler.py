@@ -29,6 +29,8 @@ JOBS: list[Job] = [
         timedelta(hours=24),
         "kinlink.tracing.tasks.rematch_open_traces",
     ),
+    Job("alerts.evaluate_all", timedelta(hours=1), "kinlink.alerts.tasks.evaluate_all_alerts"),
+    Job("exchange.deliver_due", timedelta(minutes=1), "kinlink.exchange.tasks.deliver_due"),
 ]
 
 

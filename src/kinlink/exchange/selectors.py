@@ -1,0 +1,101 @@
+"""Reads of the exchange app, always scoped to the user."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from kinlink.accounts.models import User
+from kinlink.accounts.roles import Role
+from kinlink.cases.models import Case
+
+from .models import CrossBorderRequest, RequestStatus
+from .profiles import LEGAL_BASIS_LABELS, TYPES
+
+OPEN_ACK = (RequestStatus.SENT, RequestStatus.RECEIVED)
+OPEN_REPLY = (RequestStatus.SENT, RequestStatus.RECEIVED, RequestStatus.ACKNOWLEDGED)
+
+
+def requests_list(*, user, limit: int = 200) -> list[CrossBorderRequest]:
+    rows = list(
+        CrossBorderRequest.objects.restrict(user, "view")
+        .select_related("partner", "case")
+        .order_by("-created_at")[:limit]
+    )
+    now = timezone.now()
+    for r in rows:
+        r.overdue = overdue(r, now)
+    return rows
+
+
+def overdue(req: CrossBorderRequest, now=None) -> list[str]:
+    """Which deadline has passed (rule 43): "acknowledge" and/or "reply"."""
+    now = now or timezone.now()
+    out = []
+    ack = req.acknowledge_due
+    if ack and not req.acknowledged_at and req.status in OPEN_ACK and ack < now:
+        out.append("acknowledge")
+    reply = req.response_due
+    if reply and not req.responded_at and req.status in OPEN_REPLY and reply < now:
+        out.append("reply")
+    return out
+
+
+def overdue_requests(*, user) -> list[CrossBorderRequest]:
+    return [r for r in requests_list(user=user) if r.overdue]
+
+
+def request_get(*, user, request_id) -> CrossBorderRequest:
+    req = (
+        CrossBorderRequest.objects.restrict(user, "view")
+        .select_related("partner", "case", "consent")
+        .filter(pk=request_id)
+        .first()
+    )
+    if req is None:
+        raise PermissionDenied
+    req.overdue = overdue(req)
+    return req
+
+
+def case_for_request(*, user, case_id) -> Case:
+    case = Case.objects.restrict(user, "change").select_related("child").filter(pk=case_id).first()
+    if case is None:
+        raise PermissionDenied
+    return case
+
+
+def preview(req: CrossBorderRequest) -> dict:
+    """Exactly what leaves the country with this request: the fields (label and value, in
+    the profile's order) and what travels with them."""
+    mt = TYPES.get(req.kind)
+    values = req.fields or {}
+    rows = [(f.label, values[f.name]) for f in (mt.fields if mt else ()) if f.name in values]
+    return {
+        "rows": rows,
+        "recipient": req.partner,
+        "purpose": req.purpose,
+        "legal_basis": LEGAL_BASIS_LABELS.get(req.legal_basis, req.legal_basis),
+        "retention_days": req.retention_days,
+        "ref": req.ref,
+    }
+
+
+def timeline(req: CrossBorderRequest):
+    entries = list(req.timeline.all())
+    for e in entries:
+        mt = TYPES.get(e.kind)
+        e.label = mt.label if mt else e.kind
+        fields = (e.data or {}).get("fields") or {}
+        spec = {f.name: f.label for f in mt.fields} if mt else {}
+        e.rows = [(spec.get(k, k), v) for k, v in fields.items()]
+    return entries
+
+
+def assignees(user):
+    """Who may take an accepted inbound case: caseworkers and supervisors of the node."""
+    return list(
+        User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR], is_active=True)
+        .exclude(office=None)
+        .order_by("username")
+    )
