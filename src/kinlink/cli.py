@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         "keys": "kinlink_keys",
         "recalibrate": "kinlink_recalibrate",
         "worker": "kinlink_worker",
+        "node": "kinlink_node",
     }
     if argv and argv[0] in aliases:
         argv[0] = aliases[argv[0]]

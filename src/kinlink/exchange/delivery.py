@@ -12,6 +12,7 @@ answers:
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
@@ -103,7 +104,11 @@ def deliver(message_id, *, sender=post, local_id: str | None = None) -> str:
     url = partner.endpoint + "/exchange/inbox"
     try:
         status, data = sender(url, msg.token)
-    except (OSError, ValueError) as exc:  # refused, reset, timeout, TLS failure
+    except (
+        OSError,
+        ValueError,
+        http.client.HTTPException,
+    ) as exc:  # refused, reset, timeout, TLS failure
         _retry(msg, f"{type(exc).__name__}: {exc}"[:300])
         return "queued"
     peer = protocol.Peer(partner.node_id, partner.status, partner.jwks)

@@ -102,9 +102,7 @@ class Command(BaseCommand):
                 agency.save()
                 audit.record(actor=None, action="create", obj=agency, detail={"code": agency.code})
             elif agency.country != country:
-                raise CommandError(
-                    f"Agency {agency_code!r} is in {agency.country}, not {country}."
-                )
+                raise CommandError(f"Agency {agency_code!r} is in {agency.country}, not {country}.")
             xs.node_setup(
                 node_id=name, country=country, agency=agency.name, endpoint=endpoint.strip()
             )
