@@ -236,3 +236,9 @@ def test_tracing_requests_spell_children_another_way(demo):
     assert all(tr.request.agency.country for tr in traces)
     latin = [tr for tr in traces if tr.family_name and tr.family_name.isascii()]
     assert len(latin) >= 5  # Cyrillic names looked for in Latin spellings
+
+
+def test_shipped_questionnaires_are_installed(demo):
+    from kinlink.questionnaires.models import FormVersion
+
+    assert FormVersion.objects.count() >= 3
