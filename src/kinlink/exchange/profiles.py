@@ -221,7 +221,42 @@ FOLLOW_ON_TYPES: tuple[MessageType, ...] = (
     ),
 )
 
-TYPES: dict[str, MessageType] = {t.code: t for t in (*REQUEST_TYPES, *FOLLOW_ON_TYPES)}
+# Privacy-preserving tracing (docs/exchange/pprl.md). The query carries keyed Bloom-filter
+# encodings of the sought child (kinlink.exchange.pprl), never names or dates; the result
+# carries only pseudonymous references of likely matches. A query opens a request (purpose,
+# legal basis and retention travel with it) but is not drafted by hand, so it is not in
+# REQUEST_TYPES / REQUEST_CODES; the result is a follow-on sent by the receiver.
+TRACING_TYPES: tuple[MessageType, ...] = (
+    MessageType(
+        "tracing_query",
+        _("Encoded tracing query"),
+        (
+            FieldSpec("pprl_version", "short", _("Encoding version"), True),
+            FieldSpec("encodings", "text", _("Keyed Bloom-filter encodings"), True),
+            FieldSpec("max_results", "int", _("Most likely matches to return")),
+        ),
+        True,
+        "Hague 1996 Art. 31",
+    ),
+    MessageType(
+        "tracing_result",
+        _("Encoded tracing result"),
+        (
+            FieldSpec("pprl_version", "short", _("Encoding version"), True),
+            FieldSpec("match_count", "int", _("Number of likely matches"), True),
+            *(FieldSpec(f"match_{i}", "short", _("Pseudonymous reference")) for i in range(1, 6)),
+            *(
+                FieldSpec(f"score_{i}", "int", _("Match probability (per cent)"))
+                for i in range(1, 6)
+            ),
+        ),
+        False,
+    ),
+)
+
+TYPES: dict[str, MessageType] = {
+    t.code: t for t in (*REQUEST_TYPES, *FOLLOW_ON_TYPES, *TRACING_TYPES)
+}
 REQUEST_CODES = tuple(t.code for t in REQUEST_TYPES)
 LEGAL_BASES = ("consent", "vital_interest", "public_interest", "legal_obligation")
 LEGAL_BASIS_LABELS = {

@@ -655,6 +655,7 @@ FOLLOW_ON_BY = {
     "response": "in",
     "follow_up_report": "in",
     "status_update": "in",
+    "tracing_result": "in",
     "restriction": "out",
     "correction": "out",
 }
