@@ -13,20 +13,25 @@ The romanisers here are written separately from the library's tables on purpose,
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
+import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 from namedata import GROUPS
+from namepool import expand
 
 from kinlink.matching import PersonRecord
 
 REF = dt.date(2025, 6, 1)
 
 RATES = {
-    "typo_request": 0.25,  # per name field of a request: one character edit
-    "typo_child": 0.10,  # per name field of a registration
-    "by_ear": 0.60,  # per Latin-written name: vowel shifts, kh/h, doubling ...
+    "typo_request": 0.35,  # per name field of a request: one character edit
+    "typo_child": 0.15,  # per name field of a registration
+    "by_ear": 0.80,  # per Latin-written name: vowel shifts, kh/h, doubling ...
+    "by_ear_initial": 0.70,  # ... of which this share also respells the initial (Ye/E, Kh/H)
     "swap_names": 0.12,  # request swaps given and family name
     "one_field_name": 0.05,  # request writes "given family" in the given-name field
     "diminutive": 0.10,  # request uses a diminutive / other-language form (Slavic groups)
@@ -145,6 +150,85 @@ def arm_to_latin(s: str, russian_style: bool) -> str:
     return _cap("".join(out))
 
 
+
+# Arabic-script names without a hand-written Latin form: a bench-own romaniser. The short
+# vowels are not written, so each name gets one fixed "true" vowel pattern (seeded by the
+# name: every caseworker hears the same name), and the consonants follow the convention.
+_AR_CONS = {
+    "ب": "b", "پ": "p", "ت": "t", "ث": ("th", "s", "s", "s", "s"),
+    "ج": ("j", "j", "dsch", "dj", "j"), "چ": "ch", "ح": "h", "خ": ("kh", "kh", "ch", "kh", "h"),
+    "د": "d", "ذ": ("dh", "z", "s", "dh", "z"),
+    "ر": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": ("sh", "sh", "sch", "ch", "sh"), "ص": "s",
+    "ض": ("d", "z", "d", "d", "z"), "ط": "t", "ظ": ("z", "z", "s", "dh", "z"), "ع": "",
+    "غ": ("gh", "gh", "gh", "gh", "g"), "ف": "f", "ق": ("q", "k", "k", "q", "g"),
+    "ک": "k", "ك": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ء": "", "ئ": "",
+    "ؤ": "", "ډ": "d", "ړ": "r", "ږ": "zh", "ښ": "sh", "ځ": "dz", "څ": "ts", "ګ": "g", "ڼ": "n",
+    "ټ": "t",
+}
+_AR_CONV_IDX = {"english": 0, "ukr_passport": 1, "german": 2, "french": 3, "simple": 4}
+_AR_STRIP = re.compile("[\u064b-\u065f\u0670\u0640\u200c\u200d]")
+
+
+def arab_to_latin(text: str, conv: str) -> str:
+    ci = _AR_CONV_IDX.get(conv, 0)
+    words = []
+    for word in _AR_STRIP.sub("", text).split():
+        prefix = ""
+        if word.startswith("ال") and len(word) > 3:
+            word = word[2:]
+            prefix = ("Al-", "Al-", "Al-", "El-", "Al")[ci]
+        vr = random.Random(zlib.crc32(word.encode()))
+        out: list[str] = []
+        prev_cons = False
+        n = len(word)
+        for i, ch in enumerate(word):
+            if ch == "ع":
+                if out and out[-1] in "aeiou":
+                    continue
+                out.append("a" if i == 0 or vr.random() < 0.6 else "e")
+                prev_cons = False
+                continue
+            if ch in "اآأإٱى":
+                out.append("a" if ch != "إ" else "i")
+                prev_cons = False
+            elif ch == "و":
+                if i == 0 or (i + 1 < n and word[i + 1] in "اآ"):
+                    if prev_cons:
+                        out.append(vr.choice("aaiu"))
+                    out.append("w" if ci in (0, 1, 3) else "v")
+                    prev_cons = True
+                else:
+                    out.append(("oo", "u", "u", "ou", "o")[ci] if vr.random() < 0.5 else "o")
+                    prev_cons = False
+            elif ch in "یيې":
+                if i == 0 or (i + 1 < n and word[i + 1] in "اآو"):
+                    if prev_cons:
+                        out.append(vr.choice("aaei"))
+                    out.append("y")
+                    prev_cons = True
+                else:
+                    out.append(("ee", "i", "i", "i", "i")[ci] if vr.random() < 0.3 else "i")
+                    prev_cons = False
+            elif ch in "ةۀ":
+                out.append(("ah", "a", "a", "a", "a")[ci] if not out or out[-1] != "a" else "h")
+                prev_cons = False
+            elif ch == "ه" and i == n - 1 and prev_cons:
+                out.append(("eh", "a", "e", "eh", "a")[ci])
+                prev_cons = False
+            else:
+                c = _AR_CONS.get(ch, "")
+                if isinstance(c, tuple):
+                    c = c[ci]
+                if not c:
+                    continue
+                if prev_cons:
+                    out.append(vr.choice("aaaeiou"))
+                out.append(c)
+                prev_cons = True
+        lat = "".join(out)
+        words.append(_cap(prefix + lat) if prefix != "Al" else _cap("al" + lat))
+    return " ".join(words)
+
 _ASCII_FOLD = {"ş": "s", "ç": "c", "ğ": "g", "ı": "i", "ə": "e", "ö": "o", "ü": "u",
                "ʻ": "", "‘": "", "’": "", "'": "", "İ": "I", "i̇": "i"}
 
@@ -169,6 +253,14 @@ def _cap(s: str) -> str:
     return "-".join(p[:1].upper() + p[1:] for p in s.split("-"))
 
 
+_INITIAL_OPS = [("kh", "h"), ("h", "kh"), ("ye", "e"), ("e", "ye"), ("yu", "iu"), ("ya", "ia"),
+                ("ia", "ya"), ("iu", "yu"), ("yo", "io"), ("j", "dzh"), ("dzh", "j"), ("zh", "j"),
+                ("ch", "tsch"), ("g", "h"), ("h", "g"), ("o", "u"), ("u", "o"), ("i", "y"),
+                ("y", "i"), ("a", "e"), ("e", "a"), ("q", "k"), ("k", "q"), ("gh", "g"),
+                ("x", "kh"), ("c", "j"), ("w", "v"), ("v", "w"), ("ts", "c"), ("s", "ts"),
+                ("sh", "ch"), ("ch", "sh"), ("z", "s"), ("dj", "j")]
+
+
 def by_ear(s: str, rng: random.Random) -> str:
     """One or two spelling changes a caseworker makes writing a foreign name by ear."""
     low = s.lower()
@@ -184,6 +276,11 @@ def by_ear(s: str, rng: random.Random) -> str:
         idxs = [i for i in range(len(low)) if low.startswith(a, i)]
         i = rng.choice(idxs)
         low = low[:i] + b + low[i + len(a):]
+    if rng.random() < RATES["by_ear_initial"]:  # the initial is heard another way
+        for a, b in _INITIAL_OPS:
+            if low.startswith(a) and rng.random() < 0.7:
+                low = b + low[len(a):]
+                break
     if rng.random() < 0.2:  # double or undouble a consonant
         cons = [i for i, c in enumerate(low) if c in "lmnrstdbk"]
         if cons:
@@ -219,6 +316,9 @@ class Group:
     female: list[tuple[str, str]]
     surname: list[tuple[str, str]]
     places: list[tuple[str, str]]
+    male_cw: list[float]  # cumulative Zipf weights (see namepool.py)
+    female_cw: list[float]
+    surname_cw: list[float]
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -235,10 +335,22 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 def load_groups() -> dict[str, Group]:
     out = {}
     for name, d in GROUPS.items():
+        pool = expand(name, _pairs(str(d["male"])), _pairs(str(d["female"])),
+                      _pairs(str(d["surname"])))
+        cw = {k: list(itertools.accumulate(w)) for k, (_, w) in pool.items()}
         out[name] = Group(name, str(d["script"]), d.get("patronymic"),  # type: ignore[arg-type]
-                          _pairs(str(d["male"])), _pairs(str(d["female"])),
-                          _pairs(str(d["surname"])), _pairs(str(d["places"])))
+                          pool["male"][0], pool["female"][0], pool["surname"][0],
+                          _pairs(str(d["places"])), cw["male"], cw["female"], cw["surname"])
     return out
+
+
+_GROUPS_CACHE: dict[str, Group] = {}
+
+
+def groups() -> dict[str, Group]:
+    if not _GROUPS_CACHE:
+        _GROUPS_CACHE.update(load_groups())
+    return _GROUPS_CACHE
 
 
 DIMINUTIVES = {
@@ -298,7 +410,7 @@ def native_to_latin(text: str, g: Group, conv: str, latin_hint: str, rng: random
     elif g.script == "armn":
         out = arm_to_latin(text, russian_style=conv in ("german", "simple"))
     elif g.script == "arab":
-        out = latin_hint or text
+        out = latin_hint or arab_to_latin(text, conv)
     else:  # Latin-script groups: ascii-folded, or English-style
         out = " ".join(_ascii(w) if conv in ("german", "french") else turkic_to_english(w)
                        for w in text.split())
@@ -409,14 +521,19 @@ def render(p: Person, rep: str, conv: str, rng: random.Random, *, rid: str, is_r
                         recorded_on=REF)
 
 
+def _wchoice(rng: random.Random, items: list, cw: list[float]):
+    return rng.choices(items, cum_weights=cw, k=1)[0]
+
+
 def _new_person(g: Group, rng: random.Random, family: tuple[str, str] | None = None,
                 parents: tuple | None = None, base_dob: dt.date | None = None) -> Person:
     sex = rng.choice("mf")
-    given = rng.choice(g.male if sex == "m" else g.female)
-    fam = family or rng.choice(g.surname)
+    given = _wchoice(rng, g.male, g.male_cw) if sex == "m" else _wchoice(rng, g.female,
+                                                                          g.female_cw)
+    fam = family or _wchoice(rng, g.surname, g.surname_cw)
     if parents is None:
-        father = rng.choice(g.male)
-        mother = rng.choice(g.female)
+        father = _wchoice(rng, g.male, g.male_cw)
+        mother = _wchoice(rng, g.female, g.female_cw)
         place = rng.choice(g.places)
     else:
         father, mother, place = parents
@@ -454,12 +571,12 @@ class Dataset:
 
 def generate(n_children: int, n_requests: int, seed: int = 1) -> Dataset:
     rng = random.Random(seed)
-    groups = list(load_groups().values())
+    groups_ = list(groups().values())
     children: list[PersonRecord] = []
     people: list[tuple[Person, str, str]] = []  # (person, child rep, conv)
     i = 0
     while len(children) < n_children:
-        g = groups[rng.randrange(len(groups))]
+        g = groups_[rng.randrange(len(groups_))]
         p = _new_person(g, rng)
         fam = [p]
         if rng.random() < RATES["sibling_family"]:
@@ -483,7 +600,7 @@ def generate(n_children: int, n_requests: int, seed: int = 1) -> Dataset:
     for j in range(n_requests):
         rid = f"r{j:06d}"
         if rng.random() < RATES["request_absent"]:
-            g = groups[rng.randrange(len(groups))]
+            g = groups_[rng.randrange(len(groups_))]
             p = _new_person(g, rng)
             crep, cconv, cid = "latin", "english", None
         else:

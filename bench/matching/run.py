@@ -145,8 +145,10 @@ def evaluate(args: argparse.Namespace) -> tuple[str, dict[str, float]]:
     out = []
     out.append(f"### {len(ds.children):,} children, {len(ds.requests):,} requests, seed "
                f"{args.seed}\n")
+    extra = (f" --baseline-requests {args.baseline_requests}"
+             if args.baseline_requests != 2000 else "")
     out.append(f"Command: `.venv/bin/python bench/matching/run.py --children {args.children} "
-               f"--requests {args.requests} --seed {args.seed}`  ")
+               f"--requests {args.requests} --seed {args.seed}{extra}`  ")
     out.append(f"Generated in {t_gen:.1f} s; {n_present:,} requests have their child "
                f"registered, {len(ds.requests) - n_present:,} do not. Reference date {REF}.\n")
     out.append("| metric | kinlink.matching | Primero-like baseline | target | status |")
@@ -206,6 +208,9 @@ def update_results(section: str, key: str) -> None:
             "Corruption rates (bench/matching/generate.py `RATES`):\n\n```\n"
             + "\n".join(f"{k} = {v}" for k, v in RATES.items()) + "\n```\n\n")
     text = path.read_text(encoding="utf-8") if path.exists() else head
+    # keep the committed corruption rates in the header in step with generate.py
+    rates = "```\n" + "\n".join(f"{k} = {v}" for k, v in RATES.items()) + "\n```"
+    text = re.sub(r"```\n.*?\n```", lambda _m: rates, text, count=1, flags=re.S)
     marker_start = f"<!-- run:{key} -->"
     marker_end = f"<!-- /run:{key} -->"
     block = f"{marker_start}\n{section}{marker_end}\n"

@@ -33,7 +33,7 @@ def synthetic_pairs(n_match=400, n_non=8000, seed=1):
 
 
 def test_defaults_work_untrained():
-    m = FellegiSunterModel()
+    m = FellegiSunterModel.hand_set()
     agree = [1] * F
     disagree = [len(LEVELS[f]) - 1 for f in FIELDS]
     missing = [0] * F
@@ -124,3 +124,36 @@ def test_load_rejects_foreign_json(tmp_path):
     p.write_text('{"hello": 1}')
     with pytest.raises(ValueError):
         FellegiSunterModel.load(p)
+
+
+def test_shipped_parameters_are_loaded_by_default():
+    from kinlink.matching.model import DEFAULT_MODEL_PATH
+
+    assert DEFAULT_MODEL_PATH.exists()
+    m = FellegiSunterModel()
+    shipped = FellegiSunterModel.load(DEFAULT_MODEL_PATH)
+    for f in FIELDS:
+        assert np.allclose(m.m[f], shipped.m[f]) and np.allclose(m.u[f], shipped.u[f])
+    assert (m.calib_a, m.calib_b, m.prior) == (shipped.calib_a, shipped.calib_b, shipped.prior)
+    assert not np.allclose(m.m["given_name"], FellegiSunterModel.hand_set().m["given_name"])
+    w = m.weights()
+    for f in ("given_name", "family_name"):
+        assert w[f]["exact"] > 0 > w[f]["different"]
+    assert (
+        w["date_of_birth"]["exact"]
+        > w["date_of_birth"]["within_2"]
+        > (w["date_of_birth"]["different"])
+    )
+    assert m.probability([1] * F) > 0.99
+    assert m.probability([len(LEVELS[f]) - 1 for f in FIELDS]) < 0.001
+    # round trip
+    again = FellegiSunterModel.from_dict(m.to_dict())
+    assert all(np.allclose(again.m[f], m.m[f]) for f in FIELDS)
+
+
+def test_em_with_u_from_marginals_keeps_u_fixed():
+    rows, _labels, _tm, _tu = synthetic_pairs(n_match=100, n_non=5000, seed=5)
+    m = FellegiSunterModel.hand_set()
+    out = m.fit_em(rows, max_iter=50, u_from_marginals=True, max_prior=0.02)
+    assert out["prior"] <= 0.02 + 1e-12
+    assert m.weights()["given_name"]["exact"] > 0

@@ -172,3 +172,26 @@ def test_latin_ambiguities_give_several_readings():
     assert set(phonetic_keys("chasan")) >= {"jasan", "hasan"}  # ch = ч or German х
     assert set(phonetic_keys("alexander")) >= {"alaksandar"}
     assert phonetic_keys("mohammed") == ("mahamat",)
+
+
+def test_arabic_article_gives_a_skeleton_with_and_without_it():
+    assert set(token_keys("الحلبي").skel) >= {"lhlb", "hlb"}  # Al-Halabi, Halabi
+    assert "sh" in token_keys("السخاء").skel
+
+
+def test_final_devoicing_only_on_a_final_consonant():
+    # Ahmadi in three scripts share a skeleton; Ahmad (final d) is devoiced as before
+    skels = [set(token_keys(t).skel) for t in ("احمدی", "ахмади", "ahmadi", "ehmmady")]
+    assert set.intersection(*skels) == {"hmd"}
+    assert token_keys("احمد").skel == ("hmt",)
+    assert "hmt" in token_keys("ahmed").skel
+
+
+def test_arabic_letters_with_two_readings():
+    # ض is d in Arabic and z in Persian; ث is th/t or s; Latin dh is d or z
+    assert {"rmdn", "rmzn"} <= set(token_keys("رمضان").skel)
+    assert set(token_keys("ramadan").skel) & set(token_keys("رمضان").skel)
+    assert set(token_keys("ramazan").skel) & set(token_keys("رمضان").skel)
+    assert set(token_keys("othman").skel) & set(token_keys("عثمان").skel)
+    assert set(token_keys("usman").skel) & set(token_keys("عثمان").skel)
+    assert set(token_keys("nadham").skel) & set(token_keys("الناظم").skel)

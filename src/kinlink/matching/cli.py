@@ -59,7 +59,43 @@ def build_parser() -> argparse.ArgumentParser:
                    "training); default: the shipped parameters")
     p.add_argument("--reference-date", type=_date, default=None,
                    help="date at which ages were recorded (default: today)")
+    p.add_argument("--workers", type=_positive, default=1,
+                   help="processes answering the requests (the index is built once and "
+                   "shared by fork; default 1)")
     return p
+
+
+_SHARED: dict[str, object] = {}
+
+
+def _rows_for(req, index: MatchIndex, top: int, threshold: float) -> list[tuple]:
+    return [(req.id, r.record_id, r.rank, f"{r.score:.2f}", f"{r.probability:.4f}",
+             "true" if r.is_match else "false", r.explanation)
+            for r in index.search(req, top_k=top, threshold=threshold)]
+
+
+def _work(bounds: tuple[int, int]) -> list[tuple]:
+    index, requests, top, threshold = (_SHARED["index"], _SHARED["requests"], _SHARED["top"],
+                                       _SHARED["threshold"])
+    out: list[tuple] = []
+    for req in requests[bounds[0]:bounds[1]]:  # type: ignore[index]
+        out.extend(_rows_for(req, index, top, threshold))  # type: ignore[arg-type]
+    return out
+
+
+def _parallel_rows(index: MatchIndex, requests: list, top: int, threshold: float,
+                   workers: int):
+    import gc
+    import multiprocessing
+
+    _SHARED.update(index=index, requests=requests, top=top, threshold=threshold)
+    gc.collect()
+    gc.freeze()  # the index stays shared copy-on-write: no collector writes to its pages
+    step = max(50, min(500, len(requests) // (workers * 8) or 1))
+    bounds = [(i, min(i + step, len(requests))) for i in range(0, len(requests), step)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for rows in pool.imap(_work, bounds):
+            yield from rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,10 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     index.add_many(children)
 
     def rows():
+        if args.workers > 1 and len(requests) > 100:
+            yield from _parallel_rows(index, requests, args.top, threshold, args.workers)
+            return
         for req in requests:
-            for r in index.search(req, top_k=args.top, threshold=threshold):
-                yield (req.id, r.record_id, r.rank, f"{r.score:.2f}", f"{r.probability:.4f}",
-                       "true" if r.is_match else "false", r.explanation)
+            yield from _rows_for(req, index, args.top, threshold)
 
     try:
         write_csv_atomic(args.out, OUTPUT_COLUMNS, rows())

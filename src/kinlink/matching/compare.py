@@ -5,9 +5,10 @@ never a disagreement."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from .names import TokenKeys
 from .records import PersonRecord, PreparedName, PreparedRecord, prepare
@@ -75,14 +76,31 @@ _TOKEN_CACHE: dict[tuple[int, int], int] = {}
 _TOKEN_CACHE_MAX = 2_000_000
 
 
-def _jw(a: TokenKeys, b: TokenKeys) -> float:
+class _Ex(NamedTuple):
+    latin: tuple[str, ...]
+    latin_set: frozenset[str]
+    phon_set: frozenset[str]
+    skel: tuple[str, ...]
+    skel_set: frozenset[str]
+    arab: bool
+
+
+@lru_cache(maxsize=1 << 17)
+def _ex(t: TokenKeys) -> _Ex:
+    """A token's keys unpacked once (TokenKeys stores them as joined strings)."""
+    lat = t.latin
+    sk = t.skel
+    return _Ex(lat, frozenset(lat), frozenset(t.phon), sk, frozenset(sk), t.script == "arab")
+
+
+def _jw(a: _Ex, b: _Ex) -> float:
     best = 0.0
     for x in a.latin[:4]:
         for y in b.latin[:4]:
             s = JaroWinkler.similarity(x, y)
             if s > best:
                 best = s
-    if (a.script == "arab" or b.script == "arab") and a.skel and b.skel:
+    if (a.arab or b.arab) and a.skel and b.skel:
         # vowels are not written: compare consonants, but be stricter (short strings)
         s = JaroWinkler.similarity(a.skel[0], b.skel[0]) - 0.03
         if s > best:
@@ -90,25 +108,39 @@ def _jw(a: TokenKeys, b: TokenKeys) -> float:
     return best
 
 
-def _token_level_uncached(a: TokenKeys, b: TokenKeys) -> int:
-    if a.raw == b.raw or (a.latin and b.latin and a.latin[0] == b.latin[0]
-                          and a.script == b.script):
+def _token_level_uncached(ta: TokenKeys, tb: TokenKeys) -> int:
+    a = _ex(ta)
+    b = _ex(tb)
+    if ta.raw == tb.raw or (a.latin and b.latin and a.latin[0] == b.latin[0]
+                            and ta.script == tb.script):
         return N_EXACT
-    if not set(a.latin).isdisjoint(b.latin):
+    if not a.latin_set.isdisjoint(b.latin_set):
         return N_TRANSLIT
-    if a.phon and b.phon:
-        if not set(a.phon).isdisjoint(b.phon):
+    if a.phon_set and b.phon_set:
+        if not a.phon_set.isdisjoint(b.phon_set):
             return N_PHON
-        if not set(a.skel).isdisjoint(b.skel):
+        if not a.skel_set.isdisjoint(b.skel_set):
             return N_SKEL
-    elif a.skel and b.skel and not set(a.skel).isdisjoint(b.skel):
+    elif a.skel_set and b.skel_set and not a.skel_set.isdisjoint(b.skel_set):
         return N_PHON  # Arabic script: the consonant skeleton is all there is
     jw = _jw(a, b)
     if jw >= JW_HIGH:
         return N_FUZZY_HIGH
-    if jw >= JW_LOW:
+    if jw >= JW_LOW or _skel_one_edit(a, b):
         return N_FUZZY_LOW
     return N_DIFF
+
+
+def _skel_one_edit(a: _Ex, b: _Ex) -> bool:
+    """Consonant skeletons at most one edit apart (Godirova ~ Koderrove: hdrv / kdrv) — the
+    typo-tolerant blocking key, as a (weak) comparison level. Skeletons of 3+ consonants."""
+    for x in a.skel[:2]:
+        if len(x) < 3:
+            continue
+        for y in b.skel[:2]:
+            if len(y) >= 3 and Levenshtein.distance(x, y, score_cutoff=1) <= 1:
+                return True
+    return False
 
 
 def token_level(a: TokenKeys, b: TokenKeys) -> int:
@@ -133,6 +165,7 @@ _KEEP: dict[int, TokenKeys] = {}
 def clear_caches() -> None:
     _TOKEN_CACHE.clear()
     _KEEP.clear()
+    _ex.cache_clear()
 
 
 # ----------------------------------------------------------------------------- names

@@ -22,6 +22,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ import numpy as np
 from .compare import FIELDS, LEVELS, Comparison, compare_prepared
 from .records import PersonRecord, PreparedRecord, prepare
 
-__all__ = ["FellegiSunterModel", "DEFAULT_M", "DEFAULT_U", "FieldWeight"]
+__all__ = ["FellegiSunterModel", "DEFAULT_M", "DEFAULT_U", "DEFAULT_MODEL_PATH", "FieldWeight"]
 
 #                 miss  exact translit variant phon  skel  root  fz_hi  fz_lo  diff
 _NAME_M = [0.0, 0.44, 0.20, 0.07, 0.12, 0.06, 0.005, 0.06, 0.035, 0.01]
@@ -65,6 +66,41 @@ DEFAULT_U: dict[str, list[float]] = {
 
 _FLOOR = 1e-6
 
+DEFAULT_MODEL_PATH = Path(__file__).with_name("data") / "default_model.json"
+"""Parameters fitted by EM on a synthetic training generation (bench/matching/fit.py); loaded
+by ``FellegiSunterModel()``. The hand-set values above are the fallback and the EM start."""
+
+
+def _load_shipped() -> dict[str, Any] | None:
+    try:
+        with open(DEFAULT_MODEL_PATH, encoding="utf-8") as fh:
+            d = json.load(fh)
+        for f in FIELDS:
+            if list(d["fields"][f]["levels"]) != list(LEVELS[f]):
+                return None
+        return d
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+_SHIPPED = _load_shipped()
+
+
+def _shipped_mu(which: str) -> dict[str, list[float]]:
+    if _SHIPPED is not None:
+        return {f: [float(x) for x in _SHIPPED["fields"][f][which]] for f in FIELDS}
+    src = DEFAULT_M if which == "m" else DEFAULT_U
+    return {k: list(v) for k, v in src.items()}
+
+
+def _shipped(key: str, sub: str | None, default: float) -> float:
+    if _SHIPPED is None:
+        return default
+    v = _SHIPPED.get(key, default)
+    if sub is not None:
+        v = v.get(sub, default) if isinstance(v, dict) else default
+    return float(v)
+
 
 def _norm(v: np.ndarray) -> np.ndarray:
     v = np.maximum(np.asarray(v, dtype=float), _FLOOR)
@@ -82,18 +118,25 @@ class FieldWeight:
 
 @dataclass
 class FellegiSunterModel:
-    m: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in
-                                                                DEFAULT_M.items()})
-    u: dict[str, list[float]] = field(default_factory=lambda: {k: list(v) for k, v in
-                                                                DEFAULT_U.items()})
-    prior: float = 0.002  # P(match) for a blocking candidate
-    threshold: float = 0.5  # default decision threshold on the probability
-    calib_a: float = 0.0
-    calib_b: float = 1.0
+    m: dict[str, list[float]] = field(default_factory=lambda: _shipped_mu("m"))
+    u: dict[str, list[float]] = field(default_factory=lambda: _shipped_mu("u"))
+    # P(match) for a blocking candidate
+    prior: float = field(default_factory=lambda: _shipped("prior", None, 0.002))
+    # default decision threshold on the probability
+    threshold: float = field(default_factory=lambda: _shipped("threshold", None, 0.5))
+    calib_a: float = field(default_factory=lambda: _shipped("calibration", "a", 0.0))
+    calib_b: float = field(default_factory=lambda: _shipped("calibration", "b", 1.0))
     learned_names: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._refresh()
+
+    @classmethod
+    def hand_set(cls) -> FellegiSunterModel:
+        """The hand-set parameters (the EM starting point), ignoring the shipped fit."""
+        return cls(m={k: list(v) for k, v in DEFAULT_M.items()},
+                   u={k: list(v) for k, v in DEFAULT_U.items()}, prior=0.002, threshold=0.5,
+                   calib_a=0.0, calib_b=1.0)
 
     # ------------------------------------------------------------------ weights
     def _refresh(self) -> None:
@@ -129,21 +172,18 @@ class FellegiSunterModel:
 
     def probabilities(self, scores: Sequence[float]) -> list[float]:
         """Probabilities for all candidates of *one* query, knowing that at most one of them is
-        the child: ``P(i) = o_i / (1 + Σ_j o_j)`` with ``o_i`` the prior-weighted odds of
-        candidate i. A sibling that looks almost as good as the child lowers both."""
+        the child: ``P(i) = o_i / (1 + Σ_j o_j)`` with ``o_i`` the calibrated, prior-weighted
+        odds of candidate i (``log o_i = a + b·x_i``). A sibling that looks almost as good as
+        the child lowers both, and the probabilities never add up to more than 1. With a single
+        candidate this is :meth:`probability_from_score`."""
         if not scores:
             return []
         ln2 = math.log(2.0)
-        xs = [(s + self._prior_bits) * ln2 for s in scores]
+        a, b = self.calib_a, self.calib_b
+        xs = [a + b * (s + self._prior_bits) * ln2 for s in scores]
         mx = max(max(xs), 0.0)
         denom = math.exp(-mx) + sum(math.exp(x - mx) for x in xs)
-        out = []
-        for x in xs:
-            p = math.exp(x - mx) / denom
-            p = min(max(p, 1e-300), 1 - 1e-16)
-            z = self.calib_a + self.calib_b * (math.log(p) - math.log1p(-p))
-            out.append(1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z)))
-        return out
+        return [math.exp(x - mx) / denom for x in xs]
 
     def probability(self, levels: Sequence[int]) -> float:
         return self.probability_from_score(self.score(levels))
@@ -189,13 +229,26 @@ class FellegiSunterModel:
         return self
 
     def fit_em(self, pairs: Iterable[Any], *, max_iter: int = 100, tol: float = 1e-5,
-               fix_u: bool = False, strength: float = 5.0) -> dict[str, Any]:
+               fix_u: bool = False, strength: float = 5.0, u_from_marginals: bool = False,
+               max_prior: float = 0.5) -> dict[str, Any]:
         """Unsupervised EM over comparison vectors of candidate pairs. Returns a summary with
-        the number of iterations, whether it converged and the log-likelihood trace."""
+        the number of iterations, whether it converged and the log-likelihood trace.
+
+        ``u_from_marginals`` sets u to the level frequencies over all the pairs and keeps it
+        fixed (almost every candidate pair is a non-match); only m and the prior are then
+        estimated. This keeps EM from settling on "same family" (siblings share the family
+        and parents' names) instead of "same child". ``max_prior`` caps the prior."""
         X = self._as_levels(pairs)
         n = len(X)
         if n == 0:
             return {"iterations": 0, "converged": False, "loglik": []}
+        if u_from_marginals:
+            ones = np.ones(n)
+            for fi, f in enumerate(FIELDS):
+                c = self._counts(X, ones, fi)
+                c[0] = 0
+                self.u[f] = list(_norm(c + 0.5))
+            fix_u = True
         m = [np.array(self.m[f]) for f in FIELDS]
         u = [np.array(self.u[f]) for f in FIELDS]
         m0 = [x * strength for x in m]
@@ -232,7 +285,7 @@ class FellegiSunterModel:
                     nu = _norm(cu + u0[fi])
                     delta = max(delta, float(np.abs(nu - u[fi]).max()))
                     new_u.append(nu)
-            new_lam = float(np.clip(g.mean(), 1e-6, 0.5))
+            new_lam = float(np.clip(g.mean(), 1e-6, max_prior))
             delta = max(delta, abs(new_lam - lam))
             m, u, lam = new_m, new_u, new_lam
             if delta < tol:
@@ -273,7 +326,7 @@ class FellegiSunterModel:
         self._refresh()
         if 0 < y.sum() < len(y):
             x = np.array([(self.score(r) + self._prior_bits) * math.log(2.0) for r in X])
-            self.calib_a, self.calib_b = _fit_logistic(x, y)
+            self.calib_a, self.calib_b = _fit_logistic(x, y, a0=self.calib_a, b0=self.calib_b)
         return self
 
     def _learn_names(self, pairs: Sequence[Any], labels: Sequence[bool], X: np.ndarray) -> None:
@@ -340,14 +393,16 @@ class FellegiSunterModel:
             return cls.from_dict(json.load(fh))
 
 
-def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[float, float]:
-    """Two-parameter logistic regression (Newton), shrunk toward identity (a=0, b=1)."""
-    a, b = 0.0, 1.0
+def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, a0: float = 0.0,
+                  b0: float = 1.0) -> tuple[float, float]:
+    """Two-parameter logistic regression (Newton), shrunk toward (a0, b0) — identity by
+    default, the current calibration when a deployment recalibrates."""
+    a, b = a0, b0
     for _ in range(50):
         z = np.clip(a + b * x, -40, 40)
         p = 1 / (1 + np.exp(-z))
-        ga = float((p - y).sum()) + l2 * a
-        gb = float(((p - y) * x).sum()) + l2 * (b - 1.0)
+        ga = float((p - y).sum()) + l2 * (a - a0)
+        gb = float(((p - y) * x).sum()) + l2 * (b - b0)
         w = p * (1 - p)
         haa = float(w.sum()) + l2
         hab = float((w * x).sum())

@@ -74,6 +74,8 @@ def script_of(ch: str) -> str:
 
 
 def _token_script(tok: str) -> str:
+    if tok.isascii():
+        return "latn"
     counts: dict[str, int] = {}
     for ch in tok:
         if ch.isalpha():
@@ -311,7 +313,26 @@ def _arab_skeletons(tok: str) -> tuple[str, ...]:
     """Consonant skeleton(s) of an Arabic-script token. ``و`` is a consonant (v) at the start
     of a word or before alif, otherwise a vowel; ``ي``/``ی`` is always a vowel slot; a final
     ``ه`` after a consonant may be a written vowel (Persian ``فاطمه``), so both readings."""
-    out = []
+    res: list[str] = []
+    if tok.startswith("ال") and len(tok) > 3:
+        # the article (al-/el-/ad-...) is written attached; caseworkers write it apart, join
+        # it, assimilate it or drop it: keep both the skeleton with and without it
+        full = _arab_skeletons1(tok)
+        bare = _arab_skeletons1(tok[2:])
+        for i in range(max(len(full), len(bare))):  # primaries first
+            res.extend(x[i] for x in (full, bare) if i < len(x))
+    else:
+        res.extend(_arab_skeletons1(tok))
+    return tuple(dict.fromkeys(r for r in res if r))
+
+
+# Letters read two ways: ض is d in Arabic and z in Persian (Ramadan/Ramazan), ذ/ظ are
+# written dh, z or d, ث is th/t or s (Othman/Usman).
+_ARAB_ALT = {"ض": "d", "ذ": "d", "ظ": "d", "ث": "t"}
+
+
+def _arab_skeletons1(tok: str) -> list[str]:
+    outs: list[list[str]] = [[]]
     if tok.endswith("وف") and len(tok) > 3:  # Russian -ov written in Persian/Arabic: وف
         tok = tok[:-2] + "و"
         suffix_v = True
@@ -320,21 +341,36 @@ def _arab_skeletons(tok: str) -> tuple[str, ...]:
     n = len(tok)
     for i, ch in enumerate(tok):
         if suffix_v and i == n - 1:
-            out.append("v")
-            continue
-        if ch == "و":
-            if i == 0 or (i + 1 < n and tok[i + 1] in "اآ"):
-                out.append("v")
-            continue
-        c = _ARAB_PHON.get(ch, "")
-        if c and (not out or out[-1] != c):
-            out.append(c)
-    skel = "".join(out)
-    skel = _final_devoice(skel)
-    res = [skel]
-    if tok.endswith(("ه", "ة")) and len(skel) > 1 and skel.endswith("h"):
-        res.append(_final_devoice(skel[:-1]))
-    return tuple(dict.fromkeys(r for r in res if r))
+            cs: tuple[str, ...] = ("v",)
+        elif ch == "و":
+            if not (i == 0 or (i + 1 < n and tok[i + 1] in "اآ")):
+                continue
+            cs = ("v",)
+        else:
+            c = _ARAB_PHON.get(ch, "")
+            if not c:
+                continue
+            alt = _ARAB_ALT.get(ch)
+            cs = (c, alt) if alt and len(outs) < 4 else (c,)
+        new_outs = []
+        for c in cs:
+            for out in outs:
+                new_outs.append(out if out and out[-1] == c else [*out, c])
+        outs = new_outs
+    # final devoicing only when the word ends on the consonant (احمد, not احمدی = Ahmadi)
+    devoice = bool(_ARAB_PHON.get(tok[-1:]) or suffix_v)
+    res = []
+    for out in outs:
+        skel = "".join(out)
+        if devoice:
+            skel = _final_devoice(skel)
+        res.append(skel)
+    if tok.endswith(("ه", "ة")):
+        for out in outs:
+            skel = "".join(out)
+            if len(skel) > 1 and skel.endswith("h"):
+                res.append(_final_devoice(skel[:-1]))
+    return res
 
 
 def _final_devoice(key: str) -> str:
@@ -351,6 +387,7 @@ _LAT_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("dzh", ("j",)), ("sch", ("j",)), ("tch", ("j",)), ("chtch", ("j",)),
     ("zh", ("j",)), ("sh", ("j",)), ("ch", ("j", "h")), ("dj", ("j",)), ("dz", ("z",)),
     ("kh", ("h",)), ("gh", ("h",)), ("ph", ("f",)), ("th", ("t",)), ("ts", ("s",)),
+    ("dh", ("d", "z")),
     ("tz", ("s",)), ("ck", ("k",)), ("qu", ("k",)), ("ng", ("n",)),
     ("x", ("h", "ks")), ("j", ("j", _V)), ("c", ("k", "s", "j")),
     ("a", (_V,)), ("e", (_V,)), ("i", (_V,)), ("o", (_V,)), ("u", (_V,)), ("y", (_V,)),
@@ -363,6 +400,12 @@ for _pat, _alts in _LAT_RULES:
     _LAT_RULE_MAP.setdefault(_pat[0], []).append((_pat, _alts))
 for _lst in _LAT_RULE_MAP.values():
     _lst.sort(key=lambda r: -len(r[0]))
+_LAT_ALTS = dict(_LAT_RULES)
+# longest pattern first: the regex alternation then takes the same (longest) rule at each
+# position as a scan would; characters that no rule covers are skipped
+_LAT_RE = re.compile(
+    "|".join(re.escape(p) for p, _ in sorted(_LAT_RULES, key=lambda r: -len(r[0])))
+)
 
 
 def _collapse(symbols: list[str]) -> str:
@@ -378,20 +421,14 @@ def _collapse(symbols: list[str]) -> str:
 def phonetic_keys(latin: str) -> tuple[str, ...]:
     """Phonetic keys of one ASCII token, one per plausible reading (primary first)."""
     segs: list[tuple[str, ...]] = []
-    i = 0
-    n = len(latin)
-    while i < n:
-        for pat, alts in _LAT_RULE_MAP.get(latin[i], ()):
-            if latin.startswith(pat, i):
-                # 'c' before e/i/y is never k; 'ch'/'x'/'j' keep their alternatives.
-                if pat == "c":
-                    nxt = latin[i + 1] if i + 1 < n else ""
-                    alts = ("s", "j") if nxt in "eiy" else ("k", "j")
-                segs.append(alts)
-                i += len(pat)
-                break
+    for m in _LAT_RE.finditer(latin):
+        pat = m.group()
+        if pat == "c":
+            # 'c' before e/i/y is never k; 'ch'/'x'/'j' keep their alternatives.
+            nxt = latin[m.end():m.end() + 1]
+            segs.append(("s", "j") if nxt in "eiy" else ("k", "j"))  # final c: ц
         else:
-            i += 1
+            segs.append(_LAT_ALTS[pat])
     # final 'h' after a vowel is often a written vowel (Fatemeh, Zahrah): optional
     if (len(segs) >= 2 and latin.endswith("h")
             and not latin.endswith(("kh", "gh", "sh", "ch")) and segs[-2] == (_V,)):
@@ -415,13 +452,33 @@ def skeleton(phon: str) -> str:
 
 
 class TokenKeys(NamedTuple):
-    """Keys of one name token. ``latin[0]`` is the primary spelling used for Jaro-Winkler."""
+    """Keys of one name token. ``latin[0]`` is the primary spelling used for Jaro-Winkler.
+
+    The key lists are stored as ``|``-joined strings (``latin_s``, ``phon_s``, ``skel_s``) —
+    one string instead of a tuple of up to eight, which matters with millions of distinct
+    tokens in an index — and read through the ``latin``, ``phon`` and ``skel`` tuples."""
 
     raw: str
     script: str
-    latin: tuple[str, ...]
-    phon: tuple[str, ...]  # empty for Arabic script (no vowels written)
-    skel: tuple[str, ...]
+    latin_s: str
+    phon_s: str  # empty for Arabic script (no vowels written)
+    skel_s: str
+
+    @property
+    def latin(self) -> tuple[str, ...]:
+        return tuple(self.latin_s.split("|")) if self.latin_s else ()
+
+    @property
+    def phon(self) -> tuple[str, ...]:
+        return tuple(self.phon_s.split("|")) if self.phon_s else ()
+
+    @property
+    def skel(self) -> tuple[str, ...]:
+        return tuple(self.skel_s.split("|")) if self.skel_s else ()
+
+
+def _token(raw: str, script: str, latin, phon, skel) -> TokenKeys:
+    return TokenKeys(raw, script, "|".join(latin), "|".join(phon), "|".join(skel))
 
 
 def _icu_latin(tok: str) -> str:
@@ -456,7 +513,7 @@ def token_keys(tok: str) -> TokenKeys:
         latin = ["".join(_ARAB.get(c, "") for c in tok), _icu_latin(tok)]
         latin = [x for x in latin if x]
         skel = _arab_skeletons(tok)
-        return TokenKeys(tok, script, tuple(dict.fromkeys(latin)), (), skel)
+        return _token(tok, script, tuple(dict.fromkeys(latin)), (), skel)
     else:
         base = fold_latin(tok) if script == "latn" else _icu_latin(tok)
         latin = [base]
@@ -471,7 +528,7 @@ def token_keys(tok: str) -> TokenKeys:
         phon = tuple(dict.fromkeys(list(phon) + extra))
     phon = tuple(p for p in phon if p)
     skel = tuple(dict.fromkeys(s for s in (skeleton(p) for p in phon) if s))
-    return TokenKeys(tok, script, latin_t, phon, skel)
+    return _token(tok, script, latin_t, phon, skel)
 
 
 # --------------------------------------------------------------------------- whole names
