@@ -7,9 +7,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -18,27 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kinlink.accounts.roles import can
 from kinlink.cases import selectors as case_selectors
+from kinlink.web.pages import RoleDenied as _RoleDenied
+from kinlink.web.pages import page as _page
 
 from . import bip, selectors
 from . import forms as f
 from . import services as cs
-
-
-class _RoleDenied(Exception):
-    pass
-
-
-def _page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _RoleDenied:
-            raise PermissionDenied from None
-        except PermissionDenied:
-            raise Http404(_("No such record.")) from None
-
-    return login_required(wrapper)
 
 
 def _case_post(view):

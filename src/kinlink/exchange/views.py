@@ -11,7 +11,6 @@ import json
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,33 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kinlink.accounts.roles import can
 from kinlink.core import audit
+from kinlink.web.pages import page as _page
+from kinlink.web.pages import require_role as _require
 
 from . import protocol, selectors
 from . import services as xs
 from .models import OutboundMessage, PartnerNode
 from .profiles import LEGAL_BASIS_LABELS, REQUEST_CODES, TYPES, request_type_choices
-
-
-class _RoleDenied(Exception):
-    pass
-
-
-def _require(user, *capabilities: str) -> None:
-    if not any(can(user, c) for c in capabilities):
-        raise _RoleDenied
-
-
-def _page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _RoleDenied:
-            raise PermissionDenied from None
-        except PermissionDenied:
-            raise Http404(_("No such record.")) from None
-
-    return login_required(wrapper)
 
 
 def _errors(exc: ValidationError) -> list[str]:

@@ -7,12 +7,9 @@ with htmx (any change re-renders the form and saves the draft).
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -21,33 +18,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kinlink.accounts.roles import can
+from kinlink.web.pages import RoleDenied as _RoleDenied
+from kinlink.web.pages import page as make_page
+from kinlink.web.pages import require_role as _require
 
 from . import rendering, selectors, services
 from .engine import FormEngine
 from .models import FormPurpose, Response
 from .xlsform import FormRefused
 
-
-class _RoleDenied(Exception):
-    pass
-
-
-def _require(user, *capabilities: str) -> None:
-    if not any(can(user, c) for c in capabilities):
-        raise _RoleDenied
-
-
-def _page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _RoleDenied:
-            raise PermissionDenied from None
-        except (PermissionDenied, ObjectDoesNotExist, ValueError):
-            raise Http404(_("No such record.")) from None
-
-    return login_required(wrapper)
+_page = make_page(also_not_found=(ValueError,))  # a malformed id is a missing record
 
 
 def _lang() -> str:

@@ -9,11 +9,9 @@ capability gets a 403.
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,35 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kinlink.accounts.roles import can
 from kinlink.core import audit
 from kinlink.core.models import AuditEvent, SopProfile
+from kinlink.web.pages import page as _page
+from kinlink.web.pages import require_role as _require
 
 from . import charts, engine, exports, survey
 from . import forms as f
 from . import indicators as ind
 from . import services as ss
 from .models import Basis, Release
-
-
-class _RoleDenied(Exception):
-    pass
-
-
-def _require(user, *capabilities: str) -> None:
-    if not any(can(user, cap) for cap in capabilities):
-        raise _RoleDenied
-
-
-def _page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _RoleDenied:
-            raise PermissionDenied from None
-        except PermissionDenied:
-            raise Http404(_("No such record.")) from None
-
-    return login_required(wrapper)
-
 
 VIEWERS = ("see_statistics", "approve_releases")
 

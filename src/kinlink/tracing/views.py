@@ -8,11 +8,8 @@ with htmx and work without JavaScript: success redirects, errors re-render with 
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -25,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kinlink.accounts.roles import can
 from kinlink.cases import selectors as case_selectors
+from kinlink.web.pages import page as _page
+from kinlink.web.pages import require_role as _require
 
 from . import choices as t
 from . import forms as f
@@ -37,32 +36,8 @@ from .models import PotentialMatch
 PAGE_SIZE = 25
 
 
-class _RoleDenied(Exception):
-    """The role (not the record) is refused: a 403, never turned into a 404."""
-
-
-def _require(user, *capabilities: str) -> None:
-    if not any(can(user, cap) for cap in capabilities):
-        raise _RoleDenied
-
-
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _page(view):
-    """Login, role refusals as 403, records outside the scope as 404."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _RoleDenied:
-            raise PermissionDenied from None
-        except PermissionDenied:
-            raise Http404(_("No such record.")) from None
-
-    return login_required(wrapper)
 
 
 def _tabs(active: str) -> dict:

@@ -3,12 +3,9 @@ selectors read. A role without the capability gets 403; an unknown or hidden rec
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -16,31 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kinlink.accounts.roles import can
+from kinlink.web.pages import RoleDenied as _RoleDenied
+from kinlink.web.pages import page as _page
+from kinlink.web.pages import require_role as _require
 
 from . import forms as f
 from . import selectors, services
-
-
-class _RoleDenied(Exception):
-    pass
-
-
-def _require(user, *capabilities):
-    if not any(can(user, c) for c in capabilities):
-        raise _RoleDenied
-
-
-def _page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _RoleDenied:
-            raise PermissionDenied from None
-        except (PermissionDenied, ObjectDoesNotExist):
-            raise Http404(_("No such record.")) from None
-
-    return login_required(wrapper)
 
 
 def _ctx(**extra):
