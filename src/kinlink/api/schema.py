@@ -12,6 +12,7 @@ _ERROR_TEXT = {
     401: "No or invalid credentials (send `Authorization: Token <key>`).",
     403: "Your role may not use this endpoint.",
     404: "No such record in your scope (or the id is malformed).",
+    415: "The body is not of the documented media type (or a multipart body is malformed).",
 }
 
 

@@ -107,9 +107,11 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)  # authentication, then the role (403)
         if self.case_action and "case_id" in kwargs:
             case_id = parse_id(kwargs["case_id"])
-            if not Case.objects.restrict(request.user, self.case_action).filter(
-                pk=case_id
-            ).exists():
+            if (
+                not Case.objects.restrict(request.user, self.case_action)
+                .filter(pk=case_id)
+                .exists()
+            ):
                 raise exceptions.NotFound()
 
 
@@ -120,11 +122,18 @@ class CaseWriteView(ApiView):
     case_action = "change"
 
 
-def case_op(operation_id: str, summary: str, request=None, response=None, code=200, extra=()):
+def case_op(
+    operation_id: str,
+    summary: str,
+    request=None,
+    response=None,
+    code=200,
+    extra=(),
+    error_codes=(400, 404),
+):
     """``extend_schema`` for an action on one case: path ids, request, answer and errors."""
-    responses = {code: response, **errors(400, 404)}
-    if response is None:
-        responses = {code: OpenApiResponse(description=summary), **errors(400, 404)}
+    answer = response if response is not None else OpenApiResponse(description=summary)
+    responses = {code: answer, **errors(*error_codes)}
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
@@ -547,6 +556,7 @@ class AttachmentsView(CaseWriteView):
         request={"multipart/form-data": s.AttachmentInputSerializer},
         response=s.AttachmentSerializer,
         code=CREATED,
+        error_codes=(400, 404, 415),
     )
     def post(self, request, case_id):
         d = validated(s.AttachmentInputSerializer, request.data)
@@ -628,9 +638,11 @@ class ApprovalDecideView(ApiView):
         responses={200: s.ApprovalSerializer, **errors(400, 404)},
     )
     def post(self, request, approval_id):
-        if not Approval.objects.restrict(request.user, "change").filter(
-            pk=parse_id(approval_id)
-        ).exists():
+        if (
+            not Approval.objects.restrict(request.user, "change")
+            .filter(pk=parse_id(approval_id))
+            .exists()
+        ):
             raise exceptions.NotFound()
         d = validated(s.DecisionInputSerializer, request.data)
         with in_scope():
