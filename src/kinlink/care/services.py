@@ -21,7 +21,7 @@ from kinlink.accounts.roles import can
 from kinlink.alerts import engine
 from kinlink.cases import choices as cc
 from kinlink.cases.models import Case, CasePlan, PlanAction, PlanGoal
-from kinlink.cases.services import _lock_case_for_change
+from kinlink.cases.services import lock_case_for_change
 from kinlink.core import audit
 from kinlink.core.models import SopProfile
 
@@ -44,7 +44,7 @@ def _require(user, *capabilities: str) -> None:
 
 def _case_for_change(actor, case_id) -> Case:
     _require(actor, "work_case")
-    case = _lock_case_for_change(actor, case_id)
+    case = lock_case_for_change(actor, case_id)
     if case.status != cc.CaseStatus.OPEN:
         raise ValidationError(_("The case is not open."))
     return case

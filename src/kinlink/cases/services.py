@@ -54,7 +54,7 @@ def _require(user, capability: str) -> None:
         raise PermissionDenied(_("Your role may not do this."))
 
 
-def _lock_case_for_change(user, case_id) -> Case:
+def lock_case_for_change(user, case_id) -> Case:
     """The case, locked, if ``user`` may change it; 404-like PermissionDenied otherwise."""
     case = Case.objects.restrict(user, "change").select_for_update().filter(pk=case_id).first()
     if case is None:
@@ -363,7 +363,7 @@ def child_update(*, actor: User, case_id, changes: dict) -> Child:
     if unknown:
         raise ValidationError({k: [_("This field cannot be changed here.")] for k in unknown})
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         kid = case.child
         current = ChildInput(
             **{k: getattr(kid, k) for k in ChildInput.__dataclass_fields__ if k != "other_names"}
@@ -396,7 +396,7 @@ def other_name_add(*, actor: User, case_id, name: str, kind: str) -> ChildName:
         raise ValidationError({"name": [_("This field is required.")]})
     require_choice("kind", kind, c.NameKind)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         obj = ChildName.objects.create(child=case.child, name=name.strip(), kind=kind)
         child_refresh_search_keys(case.child)
         hooks.notify_case_changed(case.pk, "child")
@@ -415,7 +415,7 @@ def family_member_add(*, actor: User, case_id, data: FamilyInput) -> FamilyMembe
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         obj = FamilyMember.objects.create(child=case.child, **data.__dict__)
         hooks.notify_case_changed(case.pk, "family")
         audit.record(actor=actor, action="create", obj=obj, case_id=case.pk)
@@ -430,7 +430,7 @@ def document_add(*, actor: User, case_id, data: DocumentInput) -> Document:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         obj = Document.objects.create(
             child=case.child,
             kind=data.kind,
@@ -451,7 +451,7 @@ def case_set_risk(*, actor: User, case_id, risk_level: str, reason: str) -> Case
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the risk level changes.")]})
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         _require_open(case)
         old = case.risk_level
         case.risk_level = risk_level
@@ -530,7 +530,7 @@ def consent_validate(data: ConsentInput, child_age: int | None, sop: SopProfile,
 
 def consent_record(*, actor: User, case_id, data: ConsentInput) -> Consent:
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         sop = SopProfile.current()
         today = timezone.now().date()
         age = case.child.age_on(data.given_on if data.given_on <= today else today)
@@ -568,7 +568,7 @@ def consent_record(*, actor: User, case_id, data: ConsentInput) -> Consent:
 
 def consent_withdraw(*, actor: User, case_id, consent_id) -> Consent:
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         consent = case.consents.filter(pk=consent_id).first()
         if consent is None:
             raise PermissionDenied(_("No such consent on this case."))
@@ -603,7 +603,7 @@ def assessment_save(
             {"findings": [_("Unknown domain: %(d)s") % {"d": d} for d in sorted(bad)]}
         )
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         _require_open(case)
         a = case.assessments.filter(pk=assessment_id).first()
         if a is None:
@@ -626,7 +626,7 @@ def _request_approval(*, actor, case, subject, subject_id) -> Approval:
 
 def assessment_submit(*, actor: User, case_id, assessment_id) -> Assessment:
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         _require_open(case)
         a = case.assessments.filter(pk=assessment_id).first()
         if a is None:
@@ -707,7 +707,7 @@ def case_plan_create(*, actor: User, case_id, goals: list[GoalInput]) -> CasePla
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         _require_open(case)
         if not case.assessments.filter(
             kind=c.AssessmentKind.COMPREHENSIVE, state=c.ApprovalState.APPROVED
@@ -731,7 +731,7 @@ def case_plan_create(*, actor: User, case_id, goals: list[GoalInput]) -> CasePla
 
 def case_plan_submit(*, actor: User, case_id, plan_id) -> CasePlan:
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         _require_open(case)
         plan = case.plans.filter(pk=plan_id).first()
         if plan is None:
@@ -775,7 +775,7 @@ def _plan_approved(case: Case, plan: CasePlan, sop: SopProfile) -> None:
 def plan_action_set_status(*, actor: User, case_id, action_id, status: str) -> PlanAction:
     require_choice("status", status, c.ActionStatus)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         action = (
             PlanAction.objects.restrict(actor, "change")
             .filter(pk=action_id, goal__plan__case=case)
@@ -816,7 +816,7 @@ def followup_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         _require_open(case)
         sop = SopProfile.current()
         f = None
@@ -854,7 +854,7 @@ def note_add(*, actor: User, case_id, body: str) -> Note:
     if not body.strip():
         raise ValidationError({"body": [_("This field is required.")]})
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         note = Note.objects.create(case=case, body=body, author=actor)
         audit.record(actor=actor, action="create", obj=note, case_id=case.pk)
     return note
@@ -898,7 +898,7 @@ def attachment_add(*, actor: User, case_id, kind: str, title: str, data: bytes) 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         digest = hashlib.sha256(data).hexdigest()
         name = default_storage.save(
             f"attachments/{case.pk}/{digest}.bin", ContentFile(crypto.encrypt_bytes(data))
@@ -949,7 +949,7 @@ def case_request_closure(*, actor: User, case_id, reason: str, note: str) -> Cas
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         _require_open(case)
         if case.stage == c.Stage.CLOSURE_PENDING:
             raise ValidationError(_("Closure was already requested."))
@@ -1016,7 +1016,7 @@ def case_reopen(*, actor: User, case_id, reason: str) -> Case:
         raise ValidationError({"reason": [_("Say why the case is reopened.")]})
     _require(actor, "approve")
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         if case.status != c.CaseStatus.CLOSED:
             raise ValidationError(_("Only a closed case can be reopened."))
         case.status = c.CaseStatus.OPEN

@@ -17,7 +17,7 @@ from kinlink.accounts.roles import can
 from kinlink.alerts import engine
 from kinlink.cases import choices as cc
 from kinlink.cases.models import PlanAction
-from kinlink.cases.services import _lock_case_for_change
+from kinlink.cases.services import lock_case_for_change
 from kinlink.core import audit
 
 from . import choices as r
@@ -247,7 +247,7 @@ def referral_create(*, actor, case_id, data: ReferralInput) -> Referral:
     if not can(actor, "work_case"):
         raise PermissionDenied(_("Your role may not do this."))
     with transaction.atomic():
-        case = _lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         if case.status != cc.CaseStatus.OPEN:
             raise ValidationError(_("The case is not open."))
         point = None

@@ -19,7 +19,7 @@ from kinlink.accounts.roles import Role, can
 from kinlink.cases import choices as cc
 from kinlink.cases import hooks
 from kinlink.cases.models import Approval, Case, FollowUp
-from kinlink.cases.services import case_refresh_deadlines
+from kinlink.cases.services import case_refresh_deadlines, lock_case_for_change
 from kinlink.core import audit
 from kinlink.core.models import SopProfile
 from kinlink.core.validation import check_choice
@@ -37,13 +37,6 @@ from .models import (
 )
 
 UASC = (cc.ProtectionStatus.UNACCOMPANIED, cc.ProtectionStatus.SEPARATED)
-
-
-def _case_for_change(actor, case_id) -> Case:
-    case = Case.objects.restrict(actor, "change").select_for_update().filter(pk=case_id).first()
-    if case is None:
-        raise PermissionDenied(_("You may not change this case."))
-    return case
 
 
 # --------------------------------------------------------------------------- hooks
@@ -80,7 +73,7 @@ def tracing_flags_set(
     *, actor: User, case_id, does_not_want_to_be_found: bool, trafficking_risk: bool, caafag: bool
 ) -> CaseTracing:
     with transaction.atomic():
-        case = _case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         ct = CaseTracing.objects.system("flags").filter(case=case).first()
         if ct is None:
             raise ValidationError(_("This case has no tracing record."))
@@ -239,7 +232,7 @@ def tracing_action_record(
     with transaction.atomic():
         case = trace = None
         if case_id:
-            case = _case_for_change(actor, case_id)
+            case = lock_case_for_change(actor, case_id)
             if method == t.TracingMethod.PHOTO and (why := photo_tracing_refusal(case)):
                 raise ValidationError({"method": [why]})
         else:
@@ -395,7 +388,7 @@ def verification_create(*, actor: User, case_id, data: VerificationInput) -> Ver
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         trace = None
         if data.trace_id:
             trace = (
@@ -422,7 +415,7 @@ def verification_submit(*, actor: User, case_id, verification_id, status: str) -
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         v = case.verifications.filter(pk=verification_id).first()
         if v is None:
             raise PermissionDenied(_("No such verification on this case."))
@@ -516,7 +509,7 @@ def reunification_record(*, actor: User, case_id, data: ReunificationInput) -> R
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        case = _case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)
         v = case.verifications.filter(pk=data.verification_id).first()
         if (
             v is None
