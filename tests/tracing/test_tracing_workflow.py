@@ -375,3 +375,24 @@ def test_bad_request_input_changes_nothing(world, run_on_commit):
     assert TracingRequest.objects.system("test").count() == 0
     with pytest.raises(PermissionDenied):
         ts.tracing_request_create(actor=world.stan, data=bad)
+
+
+def test_same_document_number_flags_a_duplicate_whose_names_differ(world, run_on_commit):
+    """Registered twice under names that do not meet (another given name), the
+    child's birth certificate number links the two; the index holds a keyed digest of the
+    normalised number, never the number."""
+    first = child_with_consent(world, run_on_commit, given="Timur", family="Rahmonov")
+    second = child_with_consent(
+        world, run_on_commit, given="Шерзод", family="Рахмонов", date_of_birth=date(2014, 1, 1)
+    )
+    assert not DuplicateCandidate.objects.system("test").exists()
+    doc = cs.DocumentInput(kind=cc.DocumentKind.choices[0][0], number="I-АВ 123456")
+    run_on_commit(cs.document_add, actor=world.alice, case_id=first.pk, data=doc)
+    assert not DuplicateCandidate.objects.system("test").exists()  # nothing to meet yet
+    doc2 = cs.DocumentInput(kind=cc.DocumentKind.choices[0][0], number="iab-123456")
+    run_on_commit(cs.document_add, actor=world.alice, case_id=second.pk, data=doc2)
+    dup = DuplicateCandidate.objects.system("test").get()
+    assert {dup.case_a_id, dup.case_b_id} == {first.pk, second.pk}
+    record = engine.case_record(Case.objects.system("test").get(pk=first.pk))
+    assert record.document_numbers == (engine.document_key("IAB123456"),)
+    assert "123456" not in record.document_numbers[0]

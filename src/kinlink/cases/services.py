@@ -440,6 +440,7 @@ def document_add(*, actor: User, case_id, data: DocumentInput) -> Document:
             number_index=crypto.blind_index(data.number, purpose="document") if data.number else "",
         )
         audit.record(actor=actor, action="create", obj=obj, case_id=case.pk)
+        hooks.notify_case_changed(case.pk, "documents")  # matching, duplicates, alerts
     return obj
 
 

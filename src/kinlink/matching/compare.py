@@ -8,7 +8,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .names import TokenKeys
 from .records import PersonRecord, PreparedName, PreparedRecord, prepare
@@ -22,6 +22,7 @@ __all__ = [
     "name_level",
     "token_level",
     "dob_level",
+    "doc_level",
     "explain",
 ]
 
@@ -39,9 +40,10 @@ D_MISSING, D_EXACT, D_TRANSPOSED, D_CONSISTENT, D_W1, D_W2, D_W3, D_DIFF = range
 SEX_LEVELS = ("missing", "agree", "different")
 PLACE_LEVELS = ("missing", "same", "partial", "different")
 PARENT_LEVELS = ("missing", "same", "partial", "similar", "different")
+DOC_LEVELS = ("missing", "same", "one_edit", "different")
 
 FIELDS = ("given_name", "family_name", "middle_name", "date_of_birth", "sex", "place_of_origin",
-          "mother_name", "father_name")
+          "mother_name", "father_name", "document_number")
 LEVELS: dict[str, tuple[str, ...]] = {
     "given_name": NAME_LEVELS,
     "family_name": NAME_LEVELS,
@@ -51,6 +53,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "place_of_origin": PLACE_LEVELS,
     "mother_name": PARENT_LEVELS,
     "father_name": PARENT_LEVELS,
+    "document_number": DOC_LEVELS,
 }
 
 JW_HIGH = 0.92
@@ -347,6 +350,22 @@ def _parent_level1(a: PreparedName, b: PreparedName, short: tuple[TokenKeys, ...
     return 4
 
 
+def doc_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """0 missing, 1 a number in common, 2 two numbers one edit apart (a mistyped or misread
+    character, two neighbours swapped; numbers of 6+ characters), 3 different."""
+    if not a or not b:
+        return 0
+    if not set(a).isdisjoint(b):
+        return 1
+    for x in a:
+        if len(x) < 6:
+            continue
+        for y in b:
+            if len(y) >= 6 and OSA.distance(x, y, score_cutoff=1) <= 1:
+                return 2
+    return 3
+
+
 # ----------------------------------------------------------------------------- records
 
 
@@ -374,7 +393,7 @@ def compare_prepared(q: PreparedRecord, r: PreparedRecord) -> Comparison:
     p = _place_level(q.place, r.place)
     mo = _parent_level(q.mother, r.mother)
     fa = _parent_level(q.father, r.father)
-    return Comparison((g, f, m, d, s, p, mo, fa), swapped)
+    return Comparison((g, f, m, d, s, p, mo, fa, doc_level(q.docs, r.docs)), swapped)
 
 
 def compare_records(a: PersonRecord, b: PersonRecord, *,
@@ -393,6 +412,7 @@ _FIELD_LABEL = {
     "place_of_origin": "place of origin",
     "mother_name": "mother's name",
     "father_name": "father's name",
+    "document_number": "document number",
 }
 _OTHER_TEXT = {
     "sex": ("not known on one side", "same", "different"),
@@ -400,6 +420,7 @@ _OTHER_TEXT = {
                         "different"),
     "mother_name": ("not known on one side", "same", "partly the same", "similar", "different"),
     "father_name": ("not known on one side", "same", "partly the same", "similar", "different"),
+    "document_number": ("not known on one side", "same", "one character apart", "different"),
 }
 
 

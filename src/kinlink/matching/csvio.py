@@ -19,7 +19,7 @@ __all__ = ["InputError", "read_records", "write_csv_atomic", "INPUT_COLUMNS", "O
 
 INPUT_COLUMNS = ("id", "given_name", "family_name", "middle_name", "sex", "date_of_birth", "age",
                  "place_of_origin", "mother_name", "father_name")
-OPTIONAL_COLUMNS = ("age_estimated", "other_names", "recorded_on")
+OPTIONAL_COLUMNS = ("age_estimated", "other_names", "recorded_on", "document_numbers")
 OUTPUT_COLUMNS = ("request_id", "child_id", "rank", "score", "probability", "is_match",
                   "explanation")
 
@@ -117,6 +117,7 @@ def read_records(path: str | os.PathLike[str]) -> list[PersonRecord]:
             if est not in _TRUE and est not in _FALSE:
                 raise InputError(spath, row, f"age_estimated {est!r} is not yes/no")
             others = tuple(x.strip() for x in get("other_names").split(";") if x.strip())
+            docs = tuple(x.strip() for x in get("document_numbers").split(";") if x.strip())
             out.append(PersonRecord(
                 id=rid,
                 given_name=get("given_name"),
@@ -131,6 +132,7 @@ def read_records(path: str | os.PathLike[str]) -> list[PersonRecord]:
                 father_name=get("father_name"),
                 other_names=others,
                 recorded_on=_parse_date(spath, row, "recorded_on", get("recorded_on")),
+                document_numbers=docs,
             ))
     except csv.Error as e:
         raise InputError(spath, row, f"not a readable CSV row: {e}") from None

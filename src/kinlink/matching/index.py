@@ -11,7 +11,10 @@ values are compact ``array('I')`` posting lists of internal record numbers):
 * ``v:`` variant-class id of the given/family/other names (Sasha ~ Aleksandr);
 * ``p:`` the unordered pair (given skeleton, family skeleton) — rare and precise;
 * ``r:`` surname root (Rahimov ~ Rahimova ~ Rahimzoda);
-* ``m:`` skeletons of the parents' name tokens.
+* ``m:`` skeletons of the parents' name tokens;
+* ``n:`` each document number and its one-deletion neighbourhood (numbers of 6+
+  characters), so a mistyped digit still meets — the child is found by its birth
+  certificate or passport even when both names were written differently.
 
 The keys come in *evidence groups* (one per name skeleton with its deletion keys, one for the
 variants, one for the pairs, ...). A query scores each record it meets by summing, over the
@@ -132,6 +135,11 @@ class MatchIndex:
         for par in (p.mother, p.father):
             for s in _name_skels(par):
                 groups.append(["m:" + s])
+        for d in p.docs:
+            g = ["n:" + d]
+            if len(d) >= 6:
+                g.extend("n:" + d[:i] + d[i + 1:] for i in range(len(d)))
+            groups.append(g)
         return groups
 
     def _keys(self, p: PreparedRecord, query: bool = False) -> set[str]:

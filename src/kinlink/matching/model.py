@@ -50,6 +50,8 @@ DEFAULT_M: dict[str, list[float]] = {
     "place_of_origin": [0.0, 0.60, 0.15, 0.25],
     "mother_name": [0.0, 0.55, 0.25, 0.08, 0.12],
     "father_name": [0.0, 0.55, 0.25, 0.08, 0.12],
+    #                  miss  same  one_edit different
+    "document_number": [0.0, 0.80, 0.05, 0.15],
 }
 # Parents' names are shared by siblings, the hardest non-matches: their u is set for
 # candidate pairs (same family name is common among candidates), not for random pairs.
@@ -62,6 +64,8 @@ DEFAULT_U: dict[str, list[float]] = {
     "place_of_origin": [0.0, 0.05, 0.05, 0.90],
     "mother_name": [0.0, 0.015, 0.04, 0.05, 0.895],
     "father_name": [0.0, 0.015, 0.04, 0.05, 0.895],
+    # siblings written into one parent's passport share its number
+    "document_number": [0.0, 0.0005, 0.0002, 0.9993],
 }
 
 _FLOOR = 1e-6
@@ -75,8 +79,8 @@ def _load_shipped() -> dict[str, Any] | None:
     try:
         with open(DEFAULT_MODEL_PATH, encoding="utf-8") as fh:
             d = json.load(fh)
-        for f in FIELDS:
-            if list(d["fields"][f]["levels"]) != list(LEVELS[f]):
+        for f, fd in d["fields"].items():
+            if f in LEVELS and list(fd["levels"]) != list(LEVELS[f]):
                 return None
         return d
     except (OSError, ValueError, KeyError, TypeError):
@@ -88,7 +92,10 @@ _SHIPPED = _load_shipped()
 
 def _shipped_mu(which: str) -> dict[str, list[float]]:
     if _SHIPPED is not None:
-        return {f: [float(x) for x in _SHIPPED["fields"][f][which]] for f in FIELDS}
+        src = DEFAULT_M if which == "m" else DEFAULT_U
+        fields = _SHIPPED["fields"]
+        return {f: [float(x) for x in fields[f][which]] if f in fields else list(src[f])
+                for f in FIELDS}
     src = DEFAULT_M if which == "m" else DEFAULT_U
     return {k: list(v) for k, v in src.items()}
 
@@ -159,8 +166,12 @@ class FellegiSunterModel:
     def score(self, levels: Sequence[int]) -> float:
         """Match weight in bits (log2 Bayes factor)."""
         w = self._w
+        if len(levels) != 9:
+            # comparisons stored before a field was added: the new field is 'missing' (0)
+            return sum(w[i][lv] for i, lv in enumerate(_padded(levels)))
         return (w[0][levels[0]] + w[1][levels[1]] + w[2][levels[2]] + w[3][levels[3]]
-                + w[4][levels[4]] + w[5][levels[5]] + w[6][levels[6]] + w[7][levels[7]])
+                + w[4][levels[4]] + w[5][levels[5]] + w[6][levels[6]] + w[7][levels[7]]
+                + w[8][levels[8]])
 
     def probability_from_score(self, score: float) -> float:
         x = (score + self._prior_bits) * math.log(2.0)
@@ -189,6 +200,7 @@ class FellegiSunterModel:
         return self.probability_from_score(self.score(levels))
 
     def contributions(self, levels: Sequence[int]) -> list[FieldWeight]:
+        levels = _padded(levels)
         return [FieldWeight(f, LEVELS[f][lv], self._w[i][lv])
                 for i, (f, lv) in enumerate(zip(FIELDS, levels, strict=True))]
 
@@ -207,7 +219,7 @@ class FellegiSunterModel:
             elif isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], PersonRecord):
                 rows.append(compare_prepared(prepare(p[0]), prepare(p[1])).levels)
             else:
-                rows.append(tuple(p))
+                rows.append(_padded(tuple(p)))
         if not rows:
             return np.zeros((0, len(FIELDS)), dtype=np.int64)
         return np.asarray(rows, dtype=np.int64)
@@ -364,7 +376,10 @@ class FellegiSunterModel:
             raise ValueError("not a kinlink match-model file")
         m, u = {}, {}
         for f in FIELDS:
-            fd = d["fields"][f]
+            fd = d["fields"].get(f)
+            if fd is None:  # a model saved before this field existed: its defaults
+                m[f], u[f] = list(DEFAULT_M[f]), list(DEFAULT_U[f])
+                continue
             if list(fd["levels"]) != list(LEVELS[f]):
                 raise ValueError(f"levels of {f} do not match this version")
             m[f] = [float(x) for x in fd["m"]]
@@ -391,6 +406,15 @@ class FellegiSunterModel:
     def load(cls, path: str | os.PathLike[str]) -> FellegiSunterModel:
         with open(path, encoding="utf-8") as fh:
             return cls.from_dict(json.load(fh))
+
+
+def _padded(levels: Sequence[int]) -> tuple[int, ...]:
+    """Comparison levels stored before fields were added (shorter): the new fields are
+    'missing'. Longer vectors are an error."""
+    levels = tuple(levels)
+    if len(levels) > len(FIELDS):
+        raise ValueError(f"{len(levels)} comparison levels for {len(FIELDS)} fields")
+    return levels + (0,) * (len(FIELDS) - len(levels))
 
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, a0: float = 0.0,

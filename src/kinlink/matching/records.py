@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -23,6 +24,7 @@ __all__ = [
     "prepare",
     "normalise_sex",
     "EMPTY_NAME",
+    "normalise_document",
 ]
 
 
@@ -31,7 +33,10 @@ class PersonRecord:
     """One child (or one tracing request describing a child). Every field but ``id`` may be
     empty. ``age`` is in years at ``recorded_on`` (the reference date given to :func:`prepare`
     when ``recorded_on`` is None). ``age_estimated`` marks an age or date of birth that was
-    guessed (e.g. by a caseworker) rather than documented."""
+    guessed (e.g. by a caseworker) rather than documented. ``document_numbers`` are the
+    numbers of identity or civil documents (birth certificate, passport, national or
+    registration id; a child may be written into a parent's passport, so siblings can share
+    one) — or keyed hashes of them, which then only compare as same/different."""
 
     id: str
     given_name: str = ""
@@ -46,6 +51,22 @@ class PersonRecord:
     father_name: str = ""
     other_names: tuple[str, ...] = field(default=())
     recorded_on: dt.date | None = None
+    document_numbers: tuple[str, ...] = field(default=())
+
+
+# Cyrillic letters that look like Latin ones in document series (АВ 123456 / AB 123456)
+_DOC_LOOKALIKE = str.maketrans("АВЕКМНОРСТУХІЈЅ", "ABEKMHOPCTYXIJS")
+_DOC_MIN_LEN = 4
+
+
+def normalise_document(value: str) -> str:
+    """Upper case, Cyrillic look-alikes as Latin, only letters and digits; '' when fewer than
+    4 characters remain (too short to tell children apart). The numero sign is dropped
+    before NFKC, which would spell it "No"."""
+    s = unicodedata.normalize("NFKC", (value or "").replace("№", " "))
+    s = s.upper().translate(_DOC_LOOKALIKE)
+    s = "".join(ch for ch in s if ch.isalnum())
+    return s if len(s) >= _DOC_MIN_LEN else ""
 
 
 _SEX = {
@@ -140,6 +161,7 @@ class PreparedRecord(NamedTuple):
     place: PreparedName
     mother: PreparedName
     father: PreparedName
+    docs: tuple[str, ...] = ()  # normalised document numbers
 
     @property
     def id(self) -> str:
@@ -213,4 +235,5 @@ def prepare(rec: PersonRecord, *, reference_date: dt.date | None = None,
         place=_prepared_name(tuple(split_tokens(rec.place_of_origin)), False, table, table.version),
         mother=_prepared_name(tuple(split_tokens(rec.mother_name)), True, table, table.version),
         father=_prepared_name(tuple(split_tokens(rec.father_name)), True, table, table.version),
+        docs=tuple(dict.fromkeys(d for d in map(normalise_document, rec.document_numbers) if d)),
     )

@@ -53,7 +53,9 @@ def labelled_pairs():
         PotentialMatch.objects.system("recalibration")
         .exclude(state=t.MatchState.PENDING)
         .select_related("trace", "trace__request", "case", "case__child")
-        .prefetch_related("case__child__family", "case__child__other_names")
+        .prefetch_related(
+            "case__child__family", "case__child__other_names", "case__child__documents"
+        )
     )
     pairs, labels, levels = [], [], []
     for m in rows:

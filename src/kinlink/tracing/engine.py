@@ -15,7 +15,9 @@ from django.db.models import Q
 
 from kinlink.cases import choices as cc
 from kinlink.cases.models import Case, Consent
+from kinlink.core.crypto import blind_index
 from kinlink.matching import FellegiSunterModel, MatchIndex, PersonRecord
+from kinlink.matching.records import normalise_document
 
 from . import choices as t
 from .models import MatcherModel, Trace
@@ -45,6 +47,14 @@ def _parent_names(case: Case) -> tuple[str, str]:
     return mother, father
 
 
+def document_key(number: str) -> str:
+    """What the index holds of a document number: a keyed digest of its normalised form
+    (so 'АВ 123456' and 'ab-123456' meet), never the number itself. Digests compare only as
+    same or different."""
+    norm = normalise_document(number)
+    return blind_index(norm, purpose="matching-document") if norm else ""
+
+
 def case_record(case: Case) -> PersonRecord:
     child = case.child
     mother, father = _parent_names(case)
@@ -62,6 +72,9 @@ def case_record(case: Case) -> PersonRecord:
         father_name=father,
         other_names=tuple(n.name for n in child.other_names.all()),
         recorded_on=child.age_recorded_on,
+        document_numbers=tuple(
+            k for k in (document_key(d.number) for d in child.documents.all()) if k
+        ),
     )
 
 
@@ -97,7 +110,7 @@ def matchable_cases():
         Case.objects.system("matching runs over all consented children")
         .filter(status=cc.CaseStatus.OPEN, pk__in=consented.values("case_id"))
         .select_related("child")
-        .prefetch_related("child__family", "child__other_names")
+        .prefetch_related("child__family", "child__other_names", "child__documents")
     )
 
 
