@@ -11,6 +11,7 @@ from kinlink.cases import services as cs
 from kinlink.cases.models import Approval, Case
 from kinlink.tracing import choices as t
 from kinlink.tracing import engine, selectors
+from kinlink.tracing.explain import explain_match
 from kinlink.tracing import services as ts
 from kinlink.tracing.models import CaseTracing, DuplicateCandidate, PotentialMatch, Trace
 
@@ -396,3 +397,40 @@ def test_same_document_number_flags_a_duplicate_whose_names_differ(world, run_on
     record = engine.case_record(Case.objects.system("test").get(pk=first.pk))
     assert record.document_numbers == (engine.document_key("IAB123456"),)
     assert "123456" not in record.document_numbers[0]
+
+
+def test_request_with_the_childs_document_number_finds_a_renamed_child(world, run_on_commit):
+    """The family has the birth certificate; the child was registered abroad under names the
+    family would not recognise. The number brings the child to the top of the matches."""
+    child = child_with_consent(
+        world, run_on_commit, given="Timur", family="Rahmonov", date_of_birth=date(2014, 1, 1)
+    )
+    doc = cs.DocumentInput(kind=cc.DocumentKind.choices[0][0], number="I-ТЖ 0457781")
+    run_on_commit(cs.document_add, actor=world.alice, case_id=child.pk, data=doc)
+    req = request_for(
+        world, run_on_commit, given_name="Шерзод", family_name="Саидов",
+        date_of_birth=date(2014, 5, 2), document_number="i-тж № 0457781",
+    )
+    trace = req.traces.get()
+    match = PotentialMatch.objects.system("test").get(trace=trace)
+    assert match.case_id == child.pk
+    assert {"field": "document_number", "level": "same"} in match.explanation
+    row = [r for r in explain_match(match.explanation) if r.field == "document_number"][0]
+    assert (row.label, row.verdict) == ("Document number", "agree")
+    assert trace.document_number == "i-тж № 0457781"  # kept (encrypted) for the caseworker
+
+
+@pytest.mark.parametrize(
+    ("number", "field_error"),
+    [("x" * 61, "at most 60"), ("№ 1", "at least 4")],
+)
+def test_bad_document_number_is_refused(world, number, field_error):
+    data = ts.RequestInput(
+        enquirer_given_name="Зарина",
+        enquirer_relationship="mother",
+        inquiry_date=date.today(),
+        traces=[ts.TraceInput(given_name="Ali", document_number=number)],
+    )
+    with pytest.raises(ValidationError) as exc:
+        ts.tracing_request_create(actor=world.olga, data=data)
+    assert field_error in " ".join(exc.value.message_dict["traces[0].document_number"])

@@ -94,6 +94,7 @@ def trace_record(trace: Trace) -> PersonRecord:
         father_name=trace.father_name,
         other_names=others,
         recorded_on=trace.request.inquiry_date,
+        document_numbers=tuple(k for k in (document_key(trace.document_number),) if k),
     )
 
 

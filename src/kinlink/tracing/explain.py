@@ -21,6 +21,7 @@ FIELD_LABELS = {
     "place_of_origin": _("Place of origin"),
     "mother_name": _("Mother's name"),
     "father_name": _("Father's name"),
+    "document_number": _("Document number"),
 }
 
 MISSING = pgettext_lazy("match explanation", "not known on one side")
@@ -71,6 +72,13 @@ PARENT_TEXT = {
     "different": pgettext_lazy("match explanation", "different"),
 }
 
+DOC_TEXT = {
+    "missing": MISSING,
+    "same": pgettext_lazy("match explanation", "same"),
+    "one_edit": pgettext_lazy("match explanation", "one character apart"),
+    "different": pgettext_lazy("match explanation", "different"),
+}
+
 TEXTS = {
     "given_name": NAME_TEXT,
     "family_name": NAME_TEXT,
@@ -80,6 +88,7 @@ TEXTS = {
     "place_of_origin": PLACE_TEXT,
     "mother_name": PARENT_TEXT,
     "father_name": PARENT_TEXT,
+    "document_number": DOC_TEXT,
 }
 
 # How each level counts for the caseworker: agrees, partly agrees, disagrees, or unknown.
@@ -103,6 +112,7 @@ _VERDICT = {
     "within_1": PARTLY,
     "within_2": PARTLY,
     "within_3": PARTLY,
+    "one_edit": PARTLY,
     "different": DISAGREE,
 }
 VERDICT_LABELS = {

@@ -135,6 +135,15 @@ class TraceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Scars, birthmarks, what the child wore, details only the family knows."),
     )
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "The child's birth certificate or passport number, if the family has it. "
+            "It is stored encrypted and only compared, never shown to the other side."
+        ),
+    )
 
     def to_input(self) -> ts.TraceInput:
         d = self.cleaned_data
@@ -157,6 +166,7 @@ class TraceForm(forms.Form):
             mother_name=d.get("mother_name", ""),
             father_name=d.get("father_name", ""),
             distinguishing_marks=d.get("distinguishing_marks", ""),
+            document_number=d.get("document_number", "").strip(),
         )
 
 

@@ -106,6 +106,7 @@ class Trace(KinlinkModel):
     mother_name = models.CharField(_("mother's name"), max_length=200, blank=True)
     father_name = models.CharField(_("father's name"), max_length=200, blank=True)
     distinguishing_marks = EncryptedTextField(_("distinguishing details"), blank=True)
+    document_number = EncryptedTextField(_("document number"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=t.TraceStatus.choices, default=t.TraceStatus.OPEN
     )

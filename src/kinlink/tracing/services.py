@@ -23,6 +23,7 @@ from kinlink.cases.services import case_refresh_deadlines, lock_case_for_change
 from kinlink.core import audit
 from kinlink.core.models import SopProfile
 from kinlink.core.validation import check_choice
+from kinlink.matching.records import normalise_document
 
 from . import choices as t
 from .models import (
@@ -116,6 +117,7 @@ class TraceInput:
     mother_name: str = ""
     father_name: str = ""
     distinguishing_marks: str = ""
+    document_number: str = ""  # birth certificate or passport, if the family has it
 
 
 @dataclass
@@ -156,6 +158,14 @@ def _validate_trace(errors, i, tr: TraceInput, today: date):
             errors.setdefault(f"{key}.age_years", []).append(
                 _("The age contradicts the date of birth.")
             )
+    if len(tr.document_number) > 60:
+        errors.setdefault(f"{key}.document_number", []).append(
+            _("A document number has at most 60 characters.")
+        )
+    elif tr.document_number.strip() and not normalise_document(tr.document_number):
+        errors.setdefault(f"{key}.document_number", []).append(
+            _("Give the whole number: at least 4 letters or digits.")
+        )
 
 
 def tracing_request_create(*, actor: User, data: RequestInput) -> TracingRequest:
