@@ -11,8 +11,8 @@ from kinlink.cases import services as cs
 from kinlink.cases.models import Approval, Case
 from kinlink.tracing import choices as t
 from kinlink.tracing import engine, selectors
-from kinlink.tracing.explain import explain_match
 from kinlink.tracing import services as ts
+from kinlink.tracing.explain import explain_match
 from kinlink.tracing.models import CaseTracing, DuplicateCandidate, PotentialMatch, Trace
 
 from ..conftest import register
@@ -434,3 +434,30 @@ def test_bad_document_number_is_refused(world, number, field_error):
     with pytest.raises(ValidationError) as exc:
         ts.tracing_request_create(actor=world.olga, data=data)
     assert field_error in " ".join(exc.value.message_dict["traces[0].document_number"])
+
+
+def test_a_child_registered_twice_is_offered_under_both_records(world, run_on_commit):
+    """The probability is shared among a request's candidates; two registrations of one child
+    split it. Both are strong matches on their own, so both reach the caseworker."""
+    latin = child_with_consent(world, run_on_commit, given="Muhammad", family="Rakhimov")
+    cyrillic = child_with_consent(world, run_on_commit, given="Мухаммед", family="Рахимов")
+    req = request_for(
+        world, run_on_commit, given_name="Мухаммад", family_name="Рахимов",
+        sex=cc.Sex.MALE, date_of_birth=date(2014, 5, 2), age_estimated=False,
+    )
+    matches = PotentialMatch.objects.system("test").filter(trace=req.traces.get())
+    assert {m.case_id for m in matches} >= {latin.pk, cyrillic.pk}
+    assert sum(m.probability for m in matches) <= 1.0 + 1e-9
+
+
+def test_weak_candidates_are_not_offered(world, run_on_commit):
+    other = child_with_consent(
+        world, run_on_commit, given="Oysha", family="Karimova", date_of_birth=date(2010, 2, 2)
+    )
+    req = request_for(
+        world, run_on_commit, given_name="Мухаммад", family_name="Рахимов",
+        sex=cc.Sex.MALE, date_of_birth=date(2014, 5, 2), age_estimated=False,
+    )
+    assert not PotentialMatch.objects.system("test").filter(
+        trace=req.traces.get(), case_id=other.pk
+    ).exists()

@@ -27,7 +27,19 @@ _state: dict[str, object] = {}
 
 SEX = {cc.Sex.FEMALE: "f", cc.Sex.MALE: "m"}
 MIN_PROBABILITY = 0.05  # below this a candidate is not worth a caseworker's time
+# ... unless it is a strong match on its own: the probability is shared among a query's
+# candidates (at most one is the child), so a child registered twice splits it between its
+# two records, and either could fall below MIN_PROBABILITY although both are the child.
+STANDALONE_PROBABILITY = 0.5
 TOP_K = 20
+
+
+def worth_review(result, model: FellegiSunterModel) -> bool:
+    """Whether a search result is kept as a potential match for a caseworker."""
+    return (
+        result.probability >= MIN_PROBABILITY
+        or model.probability_from_score(result.score) >= STANDALONE_PROBABILITY
+    )
 
 
 def active_model() -> tuple[FellegiSunterModel, str]:

@@ -47,8 +47,9 @@ def match_trace(trace_id) -> int:
     trace = engine.refresh_trace(trace_id)
     if trace is None:
         return 0
-    results = engine.children_index().search(engine.trace_record(trace), top_k=engine.TOP_K)
-    kept = [r for r in results if r.probability >= engine.MIN_PROBABILITY]
+    index = engine.children_index()
+    results = index.search(engine.trace_record(trace), top_k=engine.TOP_K)
+    kept = [r for r in results if engine.worth_review(r, index.model)]
     version = engine.model_version()
     created = 0
     with transaction.atomic():
@@ -81,8 +82,9 @@ def match_case(case_id) -> int:
     created = 0
     version = engine.model_version()
     with transaction.atomic():
-        for r in engine.traces_index().search(record, top_k=engine.TOP_K):
-            if r.probability < engine.MIN_PROBABILITY:
+        traces = engine.traces_index()
+        for r in traces.search(record, top_k=engine.TOP_K):
+            if not engine.worth_review(r, traces.model):
                 continue
             trace = Trace.objects.system("matching").filter(pk=r.record_id).first()
             if trace is None:
