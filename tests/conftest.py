@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from kinlink.accounts.models import Agency, Office, User
 from kinlink.accounts.roles import Role
@@ -20,6 +21,15 @@ from kinlink.cases import choices as c
 from kinlink.cases import services as cs
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through the locale middleware leaves its language active in the thread;
+    every test starts from the default language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def make_user(username, role, agency=None, office=None, **extra):

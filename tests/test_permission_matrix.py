@@ -156,8 +156,11 @@ def objects(world, django_capture_on_commit_callbacks):
         )
         cs.approval_decide(actor=world.sam, approval_id=ap.pk, approve=True)
     plan = cs.case_plan_create(
-        actor=world.alice, case_id=planned.pk, goals=[cs.GoalInput("Family care", "family", [])]
+        actor=world.alice,
+        case_id=planned.pk,
+        goals=[cs.GoalInput("Family care", "family", [("Find a kinship carer", "Alice", None)])],
     )
+    action = plan.goals.get().actions.get()
     # tracing: Alice's child (with tracing consent) and a near-duplicate registration of it;
     # Olga (another office) looks for "Muhammad Rakhimov"; matching runs on commit
     engine.reset()
@@ -206,6 +209,7 @@ def objects(world, django_capture_on_commit_callbacks):
         "attachment_id": attachment.pk,
         "plan_case": planned.pk,
         "plan_id": plan.pk,
+        "action_id": action.pk,
         "request": request.pk,
         "trace_id": trace.pk,
         "match_id": match.pk,
@@ -224,7 +228,7 @@ def objects(world, django_capture_on_commit_callbacks):
 def concrete(name: str, pattern: str, objs) -> str:
     url = "/" + pattern.replace("^", "").replace("$", "")
     ids = {k: v for k, v in objs.items() if k != "markers"}
-    if "plan_id" in pattern:
+    if "plan_id" in pattern or "action_id" in pattern:
         ids["pk"] = ids["case_id"] = ids["plan_case"]
     if name in ("tracing:request", "tracing:trace_action"):
         ids["pk"] = ids["request"]

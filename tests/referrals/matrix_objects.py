@@ -1,4 +1,5 @@
-"""A service point whose staff is Pia, and a referral of Alice's child to it."""
+"""A service point whose staff is Pia (in Kazakhstan: the agency administrator edits it), and
+a referral of Alice's child to it."""
 
 from __future__ import annotations
 
@@ -16,4 +17,4 @@ def build(*, world, base, capture) -> dict:
         case_id=base["case_id"],
         data=rs.ReferralInput(service_type="health", timeframe="1d", service_point_id=point.pk),
     )
-    return {"referral_id": ref.pk, "markers": []}
+    return {"referral_id": ref.pk, "point_id": point.pk, "markers": []}

@@ -359,3 +359,46 @@ def test_case_plan_create_and_submit(world, login, alice_case):
     client.post(reverse("cases:plan_submit", args=[pk, plan.pk]))
     plan.refresh_from_db()
     assert plan.state == "pending"
+
+
+def test_plan_action_status_through_the_case_page(world, login, alice_case):
+    from kinlink.cases import services as cs
+    from kinlink.cases.models import PlanAction
+
+    pk = alice_case.pk
+    for kind in ("initial", "comprehensive"):
+        a = Assessment.objects.system("test").get(case_id=pk, kind=kind)
+        cs.assessment_save(
+            actor=world.alice, case_id=pk, assessment_id=a.pk, findings={"safety": "x"},
+            child_views="", proposed_risk_level="medium",
+        )
+        cs.assessment_submit(actor=world.alice, case_id=pk, assessment_id=a.pk)
+        ap = Approval.objects.system("test").get(case_id=pk, state="pending")
+        cs.approval_decide(actor=world.sam, approval_id=ap.pk, approve=True)
+    plan = cs.case_plan_create(
+        actor=world.alice,
+        case_id=pk,
+        goals=[cs.GoalInput("Safe care", "family", [("Find a kinship carer", "Alice", None)])],
+    )
+    action = PlanAction.objects.system("test").get(goal__plan=plan)
+    url = reverse("cases:action_status", args=[pk, action.pk])
+    client = login(world.alice)
+    page = client.get(reverse("cases:detail", args=[pk]))
+    assert url.encode() in page.content
+    # a status that does not exist changes nothing
+    bad = client.post(url, {"status": "finished"}, follow=True)
+    assert bad.status_code == 200
+    action.refresh_from_db()
+    assert action.status == "planned"
+    ok = client.post(url, {"status": "done"})
+    assert ok.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done"
+    assert AuditEvent.objects.filter(
+        action="change", object_id=str(action.pk), detail__status="done"
+    ).exists()
+    # another office's caseworker cannot see or change the case's actions
+    other = login(world.umid)
+    assert other.post(url, {"status": "cancelled"}).status_code == 404
+    action.refresh_from_db()
+    assert action.status == "done"

@@ -24,11 +24,17 @@ log = logging.getLogger(__name__)
 def evaluators():
     """Each takes (case, sop, now) and returns findings. Imported late: they import models."""
     from kinlink.care import rules as care_rules
+    from kinlink.exchange import rules as exchange_rules
     from kinlink.referrals import rules as referral_rules
 
     from . import case_rules
 
-    return [case_rules.findings, care_rules.findings, referral_rules.findings]
+    return [
+        case_rules.findings,
+        care_rules.findings,
+        referral_rules.findings,
+        exchange_rules.findings,
+    ]
 
 
 def schedule(case_id) -> None:
@@ -37,8 +43,10 @@ def schedule(case_id) -> None:
 
 
 def on_case_changed(case_id, what: str) -> None:
-    """kinlink.cases.hooks.case_changed: registration, child data, consent, status."""
+    """kinlink.cases.hooks.case_changed: registration, child data, consent, status, owner.
+    The owner's caseload (rule 11) is re-counted too."""
     evaluate_case(case_id)
+    evaluate_people(_people_for_case(case_id))
 
 
 def case_findings(case: Case, sop: SopProfile, now) -> list[Finding]:
@@ -51,16 +59,77 @@ def case_findings(case: Case, sop: SopProfile, now) -> list[Finding]:
     return list(found.values())
 
 
+def _sync(current: dict[str, Alert], findings: dict[str, Finding], now, **owner) -> dict:
+    """Clear the open alerts (``current``, by key) that nothing finds any more, raise the new
+    findings and re-grade the rest. ``owner`` is ``case=`` or ``subject_user=``."""
+    case = owner.get("case")
+    case_id = case.pk if case is not None else None
+    raised: list[Alert] = []
+    counts = {"raised": 0, "cleared": 0}
+    for key, alert in current.items():
+        if key not in findings:
+            alert.cleared_at = now
+            alert.save(update_fields=["cleared_at", "updated_at"])
+            counts["cleared"] += 1
+            audit.record(
+                actor=None,
+                action="change",
+                obj=alert,
+                case_id=case_id,
+                detail={"cleared": alert.kind},
+            )
+    for key, f in findings.items():
+        alert = current.get(key)
+        severity = f.effective_severity
+        if alert is not None:
+            if alert.severity != severity:
+                escalated = SEVERITY_RANK[severity] < SEVERITY_RANK[alert.severity]
+                alert.severity = severity
+                alert.save(update_fields=["severity", "updated_at"])
+                if escalated:
+                    raised.append(alert)
+            continue
+        try:
+            with transaction.atomic():
+                alert = Alert.objects.create(
+                    **owner,
+                    rule=KINDS[f.kind].rule,
+                    kind=f.kind,
+                    severity=severity,
+                    key=key,
+                    subject_type=f.subject_type,
+                    subject_id=f.subject_id,
+                    since=f.since,
+                    raised_at=now,
+                    fix_url=f.fix_url,
+                )
+        except IntegrityError:  # raised meanwhile by another worker
+            continue
+        counts["raised"] += 1
+        audit.record(
+            actor=None,
+            action="create",
+            obj=alert,
+            case_id=case_id,
+            detail={"kind": alert.kind, "rule": alert.rule},
+        )
+        raised.append(alert)
+    if raised:
+        from .notify import notify
+
+        ids = [a.pk for a in raised]
+        transaction.on_commit(lambda: notify(ids))
+    return counts
+
+
 def evaluate_case(case_id, *, sop: SopProfile | None = None, now=None) -> dict[str, int]:
     """Bring the case's open alerts in line with what the rules find now."""
     sop = sop or SopProfile.current()
     now = now or timezone.now()
-    raised: list[Alert] = []
-    counts = {"raised": 0, "cleared": 0}
     with transaction.atomic():
         case = Case.objects.system("alert rules").select_for_update().filter(pk=case_id).first()
         if case is None:
-            return counts
+            return {"raised": 0, "cleared": 0}
         case = (
             Case.objects.system("alert rules")
             .select_related("child", "office", "agency")
@@ -71,64 +140,63 @@ def evaluate_case(case_id, *, sop: SopProfile | None = None, now=None) -> dict[s
             a.key: a
             for a in Alert.objects.system("alert rules").filter(case=case, cleared_at__isnull=True)
         }
-        for key, alert in current.items():
-            if key not in findings:
-                alert.cleared_at = now
-                alert.save(update_fields=["cleared_at", "updated_at"])
-                counts["cleared"] += 1
-                audit.record(
-                    actor=None,
-                    action="change",
-                    obj=alert,
-                    case_id=case.pk,
-                    detail={"cleared": alert.kind},
-                )
-        for key, f in findings.items():
-            alert = current.get(key)
-            severity = f.effective_severity
-            if alert is not None:
-                if alert.severity != severity:
-                    escalated = SEVERITY_RANK[severity] < SEVERITY_RANK[alert.severity]
-                    alert.severity = severity
-                    alert.save(update_fields=["severity", "updated_at"])
-                    if escalated:
-                        raised.append(alert)
-                continue
-            try:
-                with transaction.atomic():
-                    alert = Alert.objects.create(
-                        case=case,
-                        rule=KINDS[f.kind].rule,
-                        kind=f.kind,
-                        severity=severity,
-                        key=key,
-                        subject_type=f.subject_type,
-                        subject_id=f.subject_id,
-                        since=f.since,
-                        raised_at=now,
-                        fix_url=f.fix_url,
-                    )
-            except IntegrityError:  # raised meanwhile by another worker
-                continue
-            counts["raised"] += 1
-            audit.record(
-                actor=None,
-                action="create",
-                obj=alert,
-                case_id=case.pk,
-                detail={"kind": alert.kind, "rule": alert.rule},
-            )
-            raised.append(alert)
-        if raised:
-            from .notify import notify
+        return _sync(current, findings, now, case=case)
 
-            ids = [a.pk for a in raised]
-            transaction.on_commit(lambda: notify(ids))
-    return counts
+
+def evaluate_people(user_ids=None, *, sop: SopProfile | None = None, now=None) -> dict[str, int]:
+    """Rules about a person rather than a case (rule 11, caseload) for the given users, or
+    for everyone who owns an open case or has an open alert about them."""
+    from . import people_rules
+
+    sop = sop or SopProfile.current()
+    now = now or timezone.now()
+    total = {"raised": 0, "cleared": 0}
+    with transaction.atomic():
+        open_alerts = Alert.objects.system("alert rules").filter(
+            case__isnull=True, subject_user__isnull=False, cleared_at__isnull=True
+        )
+        if user_ids is not None:
+            open_alerts = open_alerts.filter(subject_user_id__in=list(user_ids))
+        current: dict[object, dict[str, Alert]] = {}
+        for a in open_alerts.select_for_update():
+            current.setdefault(a.subject_user_id, {})[a.key] = a
+        found = people_rules.findings(user_ids, sop, now)
+        for user_id in set(current) | set(found):
+            got = _sync(
+                current.get(user_id, {}),
+                {f.key: f for f in found.get(user_id, [])},
+                now,
+                subject_user_id=user_id,
+            )
+            total["raised"] += got["raised"]
+            total["cleared"] += got["cleared"]
+    return total
+
+
+def _people_for_case(case_id) -> set:
+    """Whose caseload a change of this case may have moved: its owner, and everyone of its
+    agency who has an open caseload alert (a reassignment lowers the old owner's)."""
+    case = Case.objects.system("alert rules").filter(pk=case_id).values("owner_id", "agency_id")
+    row = case.first()
+    if row is None:
+        return set()
+    ids = set(
+        Alert.objects.system("alert rules")
+        .filter(
+            case__isnull=True,
+            cleared_at__isnull=True,
+            subject_user__agency_id=row["agency_id"],
+        )
+        .values_list("subject_user_id", flat=True)
+    )
+    if row["owner_id"]:
+        ids.add(row["owner_id"])
+    return ids
 
 
 def evaluate_all(now=None) -> dict[str, int]:
-    """Every open case, and every case that still has open alerts (closed since)."""
+    """Every open case, every case that still has open alerts (closed since), and every
+    person's caseload."""
     sop = SopProfile.current()
     ids = set(
         Case.objects.system("periodic alert rules")
@@ -140,7 +208,14 @@ def evaluate_all(now=None) -> dict[str, int]:
         .filter(cleared_at__isnull=True)
         .values_list("case_id", flat=True)
     )
+    ids.discard(None)
     total = {"raised": 0, "cleared": 0, "cases": 0}
+    try:
+        got = evaluate_people(sop=sop, now=now)
+        total["raised"] += got["raised"]
+        total["cleared"] += got["cleared"]
+    except Exception:
+        log.exception("alert evaluation of caseloads failed")
     for case_id in ids:
         try:
             got = evaluate_case(case_id, sop=sop, now=now)

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Severity
 
+# Rules Kinlink adds to DOMAIN.md's table are numbered from 101 (docs/rules.md).
+STATELESSNESS_RULE = 101
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -41,8 +44,21 @@ KINDS: dict[str, Kind] = {
     "referral_stale": Kind(
         7, _("Referral without an update"), _("Follow up the referral"), Severity.WARNING
     ),
+    # A Kinlink addition (DOMAIN.md has no rule number for it): numbered 101 on the board.
+    "statelessness_risk": Kind(
+        STATELESSNESS_RULE,
+        _("Undocumented child without a legal aid or birth registration referral"),
+        _("Refer to legal aid or birth registration"),
+        Severity.HIGH,
+    ),
     "followup_overdue": Kind(
         8, _("Follow-up visit overdue"), _("Visit the child"), Severity.WARNING
+    ),
+    "caseload": Kind(
+        11,
+        _("Caseworker above the caseload limit"),
+        _("Reassign some of their cases"),
+        Severity.HIGH,
     ),
     "bid_review_due": Kind(32, _("BID review due"), _("Review the BID"), Severity.WARNING),
     "under3_residential": Kind(
@@ -99,3 +115,13 @@ class Finding:
     @property
     def effective_severity(self) -> str:
         return self.severity or KINDS[self.kind].severity
+
+
+def _exchange_kinds() -> dict[str, Kind]:
+    """Cross-border exchange (rule 43): labels translated in the exchange app's catalogue."""
+    from kinlink.exchange.alert_kinds import ALERT_KINDS
+
+    return {name: Kind(*spec) for name, spec in ALERT_KINDS.items()}
+
+
+KINDS.update(_exchange_kinds())

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kinlink.cases.models import ScopedModel
+from kinlink.accounts.roles import Scope, case_scope
+from kinlink.cases.models import ScopedModel, case_scope_q
 
 
 class Severity(models.TextChoices):
@@ -18,8 +20,37 @@ class Severity(models.TextChoices):
 SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.WARNING: 2}
 
 
+def person_scope_q(user, action: str, prefix: str = "subject_user__") -> Q | None:
+    """Alerts about a person (rule 11, caseload) follow the same scopes as cases, applied to
+    the person: a supervisor sees their office's staff, a manager the agency's (or the
+    country's, with national oversight), a caseworker only themselves."""
+    scope = case_scope(user, action)
+    if scope == Scope.OWN:
+        return Q(**{f"{prefix}pk": user.pk})
+    if scope == Scope.OFFICE and user.office_id:
+        return Q(**{f"{prefix}office_id": user.office_id})
+    if scope == Scope.AGENCY and user.agency_id:
+        return Q(**{f"{prefix}agency_id": user.agency_id})
+    if scope == Scope.NATIONAL and user.agency_id:
+        return Q(**{f"{prefix}agency__country": user.agency.country})
+    return None
+
+
 class Alert(ScopedModel):
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="alerts")
+    """An open (or cleared) alert about a case, or — with no case — about a person
+    (``subject_user``: a caseworker over the caseload limit, rule 11)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about"),
+    )
     rule = models.PositiveSmallIntegerField(_("rule"))
     kind = models.CharField(_("kind"), max_length=40)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
@@ -41,6 +72,16 @@ class Alert(ScopedModel):
             )
         ]
         indexes = [models.Index(fields=["cleared_at", "rule", "severity"])]
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        by_case = case_scope_q(user, action, "case__")
+        by_person = person_scope_q(user, action)
+        if by_person is not None:
+            by_person &= Q(case__isnull=True)
+        if by_case is None:
+            return by_person
+        return by_case if by_person is None else by_case | by_person
 
     @property
     def spec(self):

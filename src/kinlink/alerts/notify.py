@@ -28,23 +28,31 @@ def base_url() -> str:
 
 def recipients(alert: Alert) -> list[User]:
     """High: the supervisors of the case's office. Critical: also the agency's managers, at
-    once (rule 38). Warnings are shown on the board only."""
+    once (rule 38). Warnings are shown on the board only. An alert about a caseworker (rule
+    11) goes to the supervisors of their office, never to the caseworker."""
     if alert.severity == Severity.WARNING:
         return []
-    case = alert.case
+    # An alert about a person (rule 11) goes to the supervisors of that person's office.
+    about = alert.case if alert.case_id else alert.subject_user
+    if about is None or not about.office_id:
+        return []
     users = list(
-        User.objects.filter(is_active=True, role=Role.SUPERVISOR, office_id=case.office_id)
+        User.objects.filter(is_active=True, role=Role.SUPERVISOR, office_id=about.office_id)
     )
     if alert.severity == Severity.CRITICAL:
         users += list(
-            User.objects.filter(is_active=True, role=Role.MANAGER, agency_id=case.agency_id)
+            User.objects.filter(is_active=True, role=Role.MANAGER, agency_id=about.agency_id)
         )
-    return [u for u in users if u.email]
+    return [u for u in users if u.email and u.pk != alert.subject_user_id]
 
 
 def notify(alert_ids) -> int:
     sent = 0
-    alerts = Alert.objects.system("notification").select_related("case").filter(pk__in=alert_ids)
+    alerts = (
+        Alert.objects.system("notification")
+        .select_related("case", "subject_user")
+        .filter(pk__in=alert_ids)
+    )
     for alert in alerts:
         if alert.cleared_at is not None or alert.notified_at is not None:
             continue

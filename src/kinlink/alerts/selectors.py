@@ -15,7 +15,7 @@ def board(*, user, rule: int | None = None, severity: str = ""):
     qs = (
         Alert.objects.restrict(user, "view")
         .filter(cleared_at__isnull=True)
-        .select_related("case", "case__child", "case__owner")
+        .select_related("case", "case__child", "case__owner", "subject_user")
     )
     if rule:
         qs = qs.filter(rule=rule)
@@ -36,7 +36,7 @@ def board_counts(*, user) -> list[dict]:
 
 
 def audit_board_shown(*, user, alerts) -> None:
-    ids = sorted({str(a.case_id) for a in alerts})
+    ids = sorted({str(a.case_id) for a in alerts if a.case_id})
     if ids:
         audit.record(
             actor=user, action="view", object_type="alerts.alert", detail={"case_ids": ids}

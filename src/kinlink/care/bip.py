@@ -189,6 +189,57 @@ def bid_decide(*, actor, case_id, process_id, data: BidDecision) -> BestInterest
     return bp
 
 
+def bid_reopen(*, actor, case_id, process_id, review_id, reason: str) -> BestInterestsProcess:
+    """Rule 32: a supervisor reopens a completed BID on a completed BID review report that
+    refers to it. The reopened BID keeps its decision (status "reopened": it no longer
+    counts as a completed BID, e.g. for rule 28) and a new BID with the same trigger opens
+    for the panel to determine again. Returns the new BID."""
+    if not can(actor, "approve"):
+        raise PermissionDenied(_("Only a supervisor reopens a best interests determination."))
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        _add(errors, "reason", _("Say why the BID is reopened."))
+    with transaction.atomic():
+        case = _case_for_change(actor, case_id)
+        bid = _process(case, process_id)
+        if bid.kind != k.BipKind.BID or bid.status != k.BipStatus.COMPLETED:
+            raise ValidationError(_("Only a completed BID can be reopened."))
+        review = None
+        if review_id:
+            review = case.bips.filter(pk=review_id, kind=k.BipKind.BID_REVIEW).first()
+        if review is None or review.reviews_id != bid.pk or not review.completed:
+            _add(
+                errors,
+                "review_id",
+                _(
+                    "Reopening a BID requires a completed BID review report that refers to "
+                    "this BID (rule 32)."
+                ),
+            )
+        _raise(errors)
+        today = timezone.localdate()
+        bid.status = k.BipStatus.REOPENED
+        bid.reopened_on = today
+        bid.reopen_reason = reason.strip()
+        bid.reopened_by_review = review
+        bid.save()
+        new = BestInterestsProcess.objects.create(
+            case=case, kind=k.BipKind.BID, trigger=bid.trigger, author=actor, reopens=bid
+        )
+        audit.record(
+            actor=actor,
+            action="change",
+            obj=bid,
+            case_id=case.pk,
+            detail={"reopened": 1, "review": str(review.pk), "new_bid": str(new.pk)},
+        )
+        audit.record(
+            actor=actor, action="create", obj=new, case_id=case.pk, detail={"kind": new.kind}
+        )
+        engine.schedule(case.pk)
+    return new
+
+
 # --------------------------------------------------------------------------- durable solutions
 
 

@@ -109,6 +109,7 @@ class BipTrigger(models.TextChoices):
 class BipStatus(models.TextChoices):
     OPEN = "open", _("In progress")
     COMPLETED = "completed", _("Completed")
+    REOPENED = "reopened", _("Reopened (superseded by a new BID)")
 
 
 class SolutionKind(models.TextChoices):

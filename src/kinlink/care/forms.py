@@ -26,6 +26,11 @@ class PlacementForm(forms.Form):
     )
     provider_id = forms.ChoiceField(label=_("Care provider"), required=False)
     place = forms.CharField(label=_("Place or facility"), max_length=200, required=False)
+    destination_country = forms.CharField(
+        label=_("Country of the placement, if abroad (two letters)"),
+        max_length=2,
+        required=False,
+    )
     start_on = forms.DateField(label=_("Start"), widget=DateInput)
     planned_end_on = forms.DateField(label=_("Planned end"), widget=DateInput, required=False)
     emergency = forms.BooleanField(label=_("Emergency placement"), required=False)
@@ -56,6 +61,7 @@ class PlacementForm(forms.Form):
             court_decision=d["court_decision"],
             siblings=d["siblings"],
             siblings_apart_reason=d["siblings_apart_reason"],
+            destination_country=d["destination_country"],
         )
 
 
@@ -167,6 +173,20 @@ class BidForm(forms.Form):
 
     def to_input(self) -> bip.BidDecision:
         return bip.BidDecision(**self.cleaned_data)
+
+
+class ReopenForm(forms.Form):
+    """Rule 32: a supervisor reopens a completed BID on a BID review report."""
+
+    review_id = forms.ChoiceField(label=_("BID review report"), required=False)
+    reason = forms.CharField(label=_("Why the BID is reopened"), widget=WIDE)
+
+    def __init__(self, *args, reviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_id"].choices = BLANK + [
+            (str(r.pk), f"{r.get_kind_display()} — {r.decided_on or r.created_at.date()}")
+            for r in reviews
+        ]
 
 
 class SolutionForm(forms.Form):

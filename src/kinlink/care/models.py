@@ -53,6 +53,10 @@ class Placement(ScopedModel):
         related_name="placements",
     )
     place = models.CharField(_("place or facility"), max_length=200, blank=True)
+    # Rule 41: a placement in another Hague 1996 State needs an Art. 33 consultation.
+    destination_country = models.CharField(
+        _("country of the placement (if abroad)"), max_length=2, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -72,6 +76,11 @@ class Placement(ScopedModel):
     end_reason = EncryptedTextField(_("why it ended"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Rules 38, 39: the case-plan action "secure release to non-custodial care" created when
+    # a detention is recorded; it cannot be marked done while the child is still detained.
+    release_action = models.ForeignKey(
+        "cases.PlanAction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -191,6 +200,26 @@ class BestInterestsProcess(ScopedModel):
         null=True,
         blank=True,
         related_name="bid_reviews",
+    )
+    # Rule 32: a completed BID is reopened only on a BID review report that refers to it; the
+    # reopened BID keeps its decision, and a new BID (``reopens`` = the old one) is opened.
+    reopened_on = models.DateField(_("reopened on"), null=True, blank=True)
+    reopen_reason = EncryptedTextField(_("why the BID is reopened"), blank=True)
+    reopened_by_review = models.ForeignKey(
+        "self",
+        verbose_name=_("BID review report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopens = models.ForeignKey(
+        "self",
+        verbose_name=_("BID reopened"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reopened_as",
     )
 
     class Meta:

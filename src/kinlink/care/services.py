@@ -26,6 +26,7 @@ from kinlink.core import audit
 from kinlink.core.models import SopProfile
 
 from . import choices as k
+from . import crossborder
 from .models import (
     CareProvider,
     GatekeepingDecision,
@@ -126,6 +127,7 @@ class PlacementInput:
     court_decision: str = ""
     siblings: str = k.Siblings.NONE
     siblings_apart_reason: str = ""
+    destination_country: str = ""
 
 
 def placement_validate(case: Case, data: PlacementInput, sop: SopProfile) -> dict:
@@ -140,6 +142,11 @@ def placement_validate(case: Case, data: PlacementInput, sop: SopProfile) -> dic
         _add(errors, "siblings", _("Choose a value."))
     if data.planned_end_on and data.planned_end_on < data.start_on:
         _add(errors, "planned_end_on", _("The planned end is before the start."))
+    dest = data.destination_country = (data.destination_country or "").strip().upper()
+    if dest and (len(dest) != 2 or not dest.isalpha()):
+        _add(errors, "destination_country", _("Use the two-letter country code."))
+    elif dest and data.care_type == k.CareType.DETENTION:
+        _add(errors, "destination_country", _("Detention is recorded where it happens."))
     if data.care_type == k.CareType.DETENTION and data.reason == k.PlacementReason.FAMILY_UNITY:
         # Rule 39: detention is never in a child's best interests, with or without family.
         _add(
@@ -210,6 +217,7 @@ def placement_propose(*, actor, case_id, data: PlacementInput) -> Placement:
             court_decision=data.court_decision,
             siblings=data.siblings,
             siblings_apart_reason=data.siblings_apart_reason,
+            destination_country=data.destination_country,
             created_by=actor,
         )
         audit.record(
@@ -236,7 +244,8 @@ def _activate(actor, case: Case, p: Placement) -> None:
     p.status = k.PlacementStatus.ACTIVE
     p.save(update_fields=["status", "updated_at"])
     if p.detention:
-        _secure_release_action(case)
+        p.release_action = _secure_release_action(case)
+        p.save(update_fields=["release_action", "updated_at"])
 
 
 def _secure_release_action(case: Case) -> PlanAction:
@@ -253,6 +262,42 @@ def _secure_release_action(case: Case) -> PlanAction:
         responsible=str(case.owner),
         due_on=timezone.localdate(),
     )
+
+
+def _release_descriptions() -> set[str]:
+    """The release action's description in every language of the interface (actions made
+    before ``Placement.release_action`` existed are recognised by it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    out = {SECURE_RELEASE}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out.add(_(SECURE_RELEASE))
+    return out
+
+
+def release_action_check(case: Case, action: PlanAction, status: str) -> list[str]:
+    """Rule 39 (kinlink.cases.hooks.action_completion_checks): the action "secure release to
+    non-custodial care" is not done while the child is still in immigration detention —
+    detention never satisfies a care-plan goal."""
+    if status != cc.ActionStatus.DONE:
+        return []
+    detained = case.placements.filter(
+        care_type=k.CareType.DETENTION, status=k.PlacementStatus.ACTIVE
+    )
+    if not detained.exists():
+        return []
+    linked = case.placements.filter(release_action=action).exists()
+    if not (linked or action.description.strip() in _release_descriptions()):
+        return []
+    return [
+        _(
+            "The child is still recorded in immigration detention: the release to "
+            "non-custodial care is not done until the detention has ended and the child lives "
+            "in a care arrangement (rule 39)."
+        )
+    ]
 
 
 @dataclass
@@ -309,6 +354,10 @@ def gatekeeping_decide(*, actor, case_id, placement_id, data: GatekeepingInput):
                     "necessary and constructive for this child (rule 36)."
                 ),
             )
+        if data.decision == k.Decision.APPROVED:
+            refusal = crossborder.art33_refusal(case, p)
+            if refusal:
+                _add(errors, "decision", refusal)
         assessment = None
         if data.assessment_id:
             assessment = case.assessments.filter(pk=data.assessment_id).first()
@@ -354,6 +403,9 @@ def placement_start(*, actor, case_id, placement_id) -> Placement:
                     "the assessment and the alternatives considered (rule 33)."
                 )
             )
+        refusal = crossborder.art33_refusal(case, p)
+        if refusal:
+            raise ValidationError(refusal)
         if p.reason == k.PlacementReason.SEPARATION_AGAINST_WILL and not p.court_decision:
             bid = case.bips.filter(
                 kind=k.BipKind.BID,

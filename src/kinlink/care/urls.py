@@ -17,6 +17,7 @@ urlpatterns = [
     path(B + "bia/", views.bia_complete, name="bia_complete"),
     path(B + "panel/", views.panel_add, name="panel_add"),
     path(B + "decide/", views.bid_decide, name="bid_decide"),
+    path(B + "reopen/", views.bid_reopen, name="bid_reopen"),
     path("cases/<uuid:pk>/solutions/", views.solution_add, name="solution_add"),
     path(
         "cases/<uuid:pk>/solutions/<uuid:solution_id>/implement/",

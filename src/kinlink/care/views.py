@@ -20,6 +20,7 @@ from kinlink.web.pages import RoleDenied as _RoleDenied
 from kinlink.web.pages import page as _page
 
 from . import bip, selectors
+from . import choices as k
 from . import forms as f
 from . import services as cs
 
@@ -272,6 +273,46 @@ def bid_decide(request, pk, process_id):
             actor=request.user, case_id=pk, process_id=process_id, data=fm.to_input()
         ),
         _("The decision was recorded."),
+        "best-interests",
+    )
+
+
+def _reviews_of(request, pk, process_id):
+    """Completed BID review reports of this BID (the choices of the reopen form)."""
+    case = case_selectors.case_get(user=request.user, case_id=pk, audit_read=False)
+    bips = selectors.case_care(user=request.user, case=case)["bips"]
+    return [
+        b
+        for b in bips
+        if b.kind == k.BipKind.BID_REVIEW and b.completed and b.reviews_id == process_id
+    ]
+
+
+@require_POST
+@_page
+def bid_reopen(request, pk, process_id):
+    """Rule 32: reopening a BID is a supervisor's decision on a BID review report."""
+    if not can(request.user, "approve"):
+        raise _RoleDenied
+    case_selectors.case_get(user=request.user, case_id=pk, action="change", audit_read=False)
+    form = f.ReopenForm(
+        request.POST,
+        prefix=f"reopen-{process_id.hex[:8]}",
+        reviews=_reviews_of(request, pk, process_id),
+    )
+    return _act(
+        request,
+        pk,
+        f"reopen-{process_id}",
+        form,
+        lambda fm: bip.bid_reopen(
+            actor=request.user,
+            case_id=pk,
+            process_id=process_id,
+            review_id=fm.cleaned_data["review_id"] or None,
+            reason=fm.cleaned_data["reason"],
+        ),
+        _("The BID was reopened; a new determination has started."),
         "best-interests",
     )
 

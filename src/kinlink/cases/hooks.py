@@ -4,6 +4,9 @@
   ``(case, approval, approved: bool)`` for subjects another app owns (e.g. verification).
 - ``closure_checks``: called with ``(case)`` before closure is requested; each returns a list
   of messages that refuse the closure (e.g. post-reunification follow-up not done).
+- ``action_completion_checks``: called with ``(case, action, status)`` before a case-plan
+  action's status changes; each returns a list of messages that refuse the change (e.g. the
+  release from immigration detention is not done while the child is still detained).
 - ``case_changed``: called with ``(case_id, what)`` after a case's child data, consent or
   status changed (on commit), e.g. to refresh the matching index.
 """
@@ -14,6 +17,7 @@ from collections.abc import Callable
 
 approval_handlers: dict[str, Callable] = {}
 closure_checks: list[Callable] = []
+action_completion_checks: list[Callable] = []
 case_changed: list[Callable] = []
 
 

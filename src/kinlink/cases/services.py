@@ -774,9 +774,8 @@ def _plan_approved(case: Case, plan: CasePlan, sop: SopProfile) -> None:
 
 
 def plan_action_set_status(*, actor: User, case_id, action_id, status: str) -> PlanAction:
-    require_choice("status", status, c.ActionStatus)
     with transaction.atomic():
-        case = lock_case_for_change(actor, case_id)
+        case = lock_case_for_change(actor, case_id)  # access first: no oracle for outsiders
         action = (
             PlanAction.objects.restrict(actor, "change")
             .filter(pk=action_id, goal__plan__case=case)
@@ -784,6 +783,12 @@ def plan_action_set_status(*, actor: User, case_id, action_id, status: str) -> P
         )
         if action is None:
             raise PermissionDenied(_("No such action on this case."))
+        require_choice("status", status, c.ActionStatus)
+        refusals = [
+            m for check in hooks.action_completion_checks for m in check(case, action, status)
+        ]
+        if refusals:
+            raise ValidationError(refusals)
         action.status = status
         action.save(update_fields=["status", "updated_at"])
         audit.record(
@@ -1066,6 +1071,7 @@ def case_reassign(*, actor: User, case_id, new_owner_id, reason: str) -> Case:
         case.office_id = new_owner.office_id
         case.assigned_at = timezone.now()
         case.save(update_fields=["owner", "office", "assigned_at", "updated_at"])
+        hooks.notify_case_changed(case.pk, "owner")
         audit.record(
             actor=actor,
             action="change",

@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("<uuid:pk>/plans/", views.plan_create, name="plan_create"),
     path("<uuid:pk>/plans/<uuid:plan_id>/submit/", views.plan_submit, name="plan_submit"),
+    path(
+        "<uuid:pk>/actions/<uuid:action_id>/status/",
+        views.plan_action_status,
+        name="action_status",
+    ),
     path("<uuid:pk>/followups/", views.followup_add, name="followup"),
     path("<uuid:pk>/notes/", views.note_add, name="note"),
     path("<uuid:pk>/attachments/", views.attachment_add, name="attachment_add"),

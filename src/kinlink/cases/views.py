@@ -255,6 +255,7 @@ def _case_context(request, case, *, bound: dict | None = None, open_form: str = 
         "consents": list(case.consents.select_related("recorded_by")),
         "assessments": assessments,
         "plans": plans,
+        "action_statuses": c.ActionStatus.choices,
         "followups": list(case.followups.select_related("author")),
         "notes": list(case.notes.select_related("author")),
         "attachments": list(case.attachments.select_related("uploaded_by")),
@@ -407,6 +408,24 @@ def plan_submit(request, pk, plan_id):
             messages.error(request, msg)
     else:
         messages.success(request, _("The case plan was submitted for approval."))
+    return redirect(reverse("cases:detail", kwargs={"pk": pk}) + "#plans")
+
+
+@_action_view
+def plan_action_status(request, pk, action_id):
+    _require_role(request.user, "work_case")
+    try:
+        cs.plan_action_set_status(
+            actor=request.user,
+            case_id=pk,
+            action_id=action_id,
+            status=request.POST.get("status", ""),
+        )
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("The action's status was updated."))
     return redirect(reverse("cases:detail", kwargs={"pk": pk}) + "#plans")
 
 

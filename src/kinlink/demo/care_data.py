@@ -19,6 +19,7 @@ from kinlink.care.models import BestInterestsProcess, CareProvider
 from kinlink.cases import choices as c
 from kinlink.cases import services as cs
 from kinlink.cases.models import Case
+from kinlink.core.models import SopProfile
 from kinlink.referrals import services as rs
 from kinlink.referrals.models import Referral, ServicePoint
 
@@ -43,7 +44,7 @@ def _people(builder):
     return worker, supervisors[worker.office_id], provider
 
 
-def _child(worker, given, family, years, days=0, status=c.ProtectionStatus.UNACCOMPANIED):
+def _child(worker, given, family, years, days=0, status=c.ProtectionStatus.UNACCOMPANIED, **extra):
     today = timezone.localdate()
     dob = today.replace(year=today.year - years) - timedelta(days=days)
     child = cs.ChildInput(
@@ -54,6 +55,7 @@ def _child(worker, given, family, years, days=0, status=c.ProtectionStatus.UNACC
         date_of_birth=dob,
         nationalities=["AF"],
         languages=["fa", "ru"],
+        **extra,
     )
     return cs.child_register(actor=worker, child=child, case=cs.CaseInput(risk_level="medium"))
 
@@ -87,6 +89,18 @@ def _placement(worker, supervisor, case, care_type, days_ago=0, **extra):
         )
         p = care.placement_start(actor=worker, case_id=case.pk, placement_id=p.pk)
     return p
+
+
+NEW_ARRIVALS = ["Omid", "Parisa", "Reza", "Shirin", "Tahmina", "Yusuf", "Zainab", "Nasrin"]
+
+
+def _over_caseload(worker) -> None:
+    """Rule 11: give the caseworker one case more than the SOP's limit, if they have fewer."""
+    limit = SopProfile.current().caseload_limit
+    have = Case.objects.system("demo").filter(owner=worker, status=c.CaseStatus.OPEN).count()
+    for i in range(max(0, limit + 1 - have)):
+        given = NEW_ARRIVALS[i % len(NEW_ARRIVALS)]
+        _child(worker, given, "Karimi", 6 + i % 10, status=c.ProtectionStatus.ACCOMPANIED)
 
 
 def _guardian(worker, case):
@@ -219,6 +233,14 @@ def load(builder) -> int:
     Referral.objects.system("demo").filter(pk=late.pk).update(due_at=past + timedelta(days=18))
     Referral.objects.system("demo").filter(pk=stale.pk).update(status_changed_at=past)
     touched.append(ref_case)
+
+    # statelessness (rule 101, a Kinlink addition): no birth registration, no referral yet
+    undocumented = _child(worker, "Layla", "Sadat", 7, birth_registration="not_registered")
+    _guardian(worker, undocumented)
+    touched.append(undocumented)
+    # rule 11: the caseworker above the caseload limit (the main demo's caseworker already
+    # is; a smaller world gets a few more newly registered cases)
+    _over_caseload(worker)
 
     engine.evaluate_all()
     # The demo's alerts are not mailed (the notification runs after the commit).

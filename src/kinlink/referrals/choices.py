@@ -55,3 +55,9 @@ class SharedField(models.TextChoices):
     LANGUAGES = "languages", _("Languages")
     LEGAL_STATUS = "legal_status", _("Legal status")
     NEEDS = "needs", _("What the child needs from the service")
+
+
+class AdminLevel(models.IntegerChoices):
+    ADMIN1 = 1, _("Region (admin 1)")
+    ADMIN2 = 2, _("District or city (admin 2)")
+    ADMIN3 = 3, _("Municipality or neighbourhood (admin 3)")

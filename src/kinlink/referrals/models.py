@@ -15,6 +15,43 @@ from kinlink.core.models import KinlinkModel, RestrictedQuerySet
 from . import choices as r
 
 
+class AdminArea(KinlinkModel):
+    """A unit of a country's administrative hierarchy: admin1 (region), admin2 (district or
+    city), admin3 (municipality or neighbourhood), each inside its parent. Codes are unique
+    within a country (e.g. the national statistics office's codes or P-codes)."""
+
+    country = models.CharField(_("country"), max_length=2)
+    level = models.PositiveSmallIntegerField(_("level"), choices=r.AdminLevel.choices)
+    code = models.CharField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("inside"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["country", "level", "name"]
+        verbose_name = _("administrative area")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="admin_area_code_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+    def chain(self) -> list[AdminArea]:
+        """This area and its ancestors, admin1 first."""
+        out, area = [], self
+        while area is not None:
+            out.append(area)
+            area = area.parent
+        return out[::-1]
+
+
 class ServicePoint(KinlinkModel):
     """A place where a provider offers a service, with who may use it and what gets in the way."""
 
@@ -25,6 +62,15 @@ class ServicePoint(KinlinkModel):
     admin1 = models.CharField(_("region"), max_length=100, blank=True)
     admin2 = models.CharField(_("district or city"), max_length=100, blank=True)
     admin3 = models.CharField(_("municipality or neighbourhood"), max_length=100, blank=True)
+    # The place in the administrative hierarchy; admin1–3 above keep its names as text.
+    area = models.ForeignKey(
+        AdminArea,
+        verbose_name=_("administrative area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_points",
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)

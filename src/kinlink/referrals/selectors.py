@@ -7,7 +7,37 @@ from django.db.models import Q
 
 from kinlink.core import audit
 
-from .models import Referral, ServicePoint
+from .models import AdminArea, Referral, ServicePoint
+
+
+def area_and_descendants(area_ids) -> set:
+    """The given areas and every area inside them (three levels at most: three queries)."""
+    found = set(area_ids)
+    frontier = set(area_ids)
+    while frontier:
+        frontier = (
+            set(AdminArea.objects.filter(parent_id__in=list(frontier)).values_list("pk", flat=True))
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def areas_matching(text: str, country: str = "") -> set:
+    """Areas whose name or code matches the text (and everything inside them)."""
+    qs = AdminArea.objects.filter(Q(name__icontains=text) | Q(code__iexact=text))
+    if country:
+        qs = qs.filter(country=country.upper())
+    return area_and_descendants(qs.values_list("pk", flat=True))
+
+
+def area_choices(country: str = "") -> list[tuple[str, str]]:
+    """Areas for a select box, each under its parent ("Almaty Region › Almaty › Medeu")."""
+    qs = AdminArea.objects.select_related("parent__parent").order_by("country", "level", "name")
+    if country:
+        qs = qs.filter(country=country.upper())
+    rows = [(str(a.pk), f"{a.country}: " + " › ".join(x.name for x in a.chain())) for a in qs]
+    return sorted(rows, key=lambda row: row[1])
 
 
 def service_search(
@@ -15,20 +45,30 @@ def service_search(
     need: str = "",
     country: str = "",
     area: str = "",
+    area_id=None,
     age=None,
     sex: str = "",
     legal_status: str = "",
 ):
-    """Service points that meet a need in a place and that the child is eligible for.
+    """Service points that meet a need in a place and that the child is eligible for. The
+    place is a text (an area's name or code, or admin1–3 names) or an area (``area_id``),
+    each with everything inside it.
     List fields are filtered in Python (no JSON containment queries: SQLite and PostgreSQL)."""
     qs = ServicePoint.objects.filter(active=True)
     if need:
         qs = qs.filter(service_type=need)
     if country:
         qs = qs.filter(country=country.upper())
+    if area_id:
+        qs = qs.filter(area_id__in=list(area_and_descendants([area_id])))
     if area:
+        # A place matches an area of the hierarchy and everything inside it; service points
+        # without an area still match on their admin1–3 names.
         qs = qs.filter(
-            Q(admin1__icontains=area) | Q(admin2__icontains=area) | Q(admin3__icontains=area)
+            Q(area_id__in=list(areas_matching(area, country)))
+            | Q(admin1__icontains=area)
+            | Q(admin2__icontains=area)
+            | Q(admin3__icontains=area)
         )
     if age is not None:
         qs = qs.filter(Q(min_age__isnull=True) | Q(min_age__lte=age))
@@ -78,3 +118,12 @@ def referral_for_update(*, user, referral_id) -> Referral:
     if ref is None:
         raise PermissionDenied("no such referral in your scope")
     return ref
+
+
+def point_for_edit(*, user, point_id) -> ServicePoint:
+    """A service point the user manages (an agency administrator: of the agency's country)."""
+    point = ServicePoint.objects.select_related("area").filter(pk=point_id).first()
+    country = user.agency.country if getattr(user, "agency_id", None) else None
+    if point is None or (country is not None and point.country != country):
+        raise PermissionDenied("no such service point")
+    return point

@@ -21,7 +21,7 @@ from kinlink.cases.services import lock_case_for_change
 from kinlink.core import audit
 
 from . import choices as r
-from .models import Referral, ServicePoint
+from .models import AdminArea, Referral, ServicePoint
 
 
 def _add(errors, name, message) -> None:
@@ -103,19 +103,187 @@ def service_point_clean(raw: dict) -> tuple[dict, dict[str, list[str]]]:
     lo, hi = data.get("min_age"), data.get("max_age")
     if lo is not None and hi is not None and lo > hi:
         _add(errors, "max_age", _("The maximum age is below the minimum age."))
+    _clean_area(raw, data, errors)
     return data, errors
+
+
+def _clean_area(raw: dict, data: dict, errors: dict) -> None:
+    """The administrative area, by id (the form) or by code (an import): it must be of the
+    service point's country; its names fill admin1–3."""
+    area_id = str(raw.get("area_id") or "").strip()
+    code = str(raw.get("area_code") or "").strip()
+    data["area"] = None
+    if not (area_id or code):
+        return
+    qs = AdminArea.objects.select_related("parent__parent")
+    area = None
+    try:
+        area = qs.filter(pk=area_id).first() if area_id else None
+    except (ValueError, ValidationError):
+        area = None
+    if area is None and code:
+        area = qs.filter(country=data.get("country", ""), code=code).first()
+    if area is None:
+        _add(errors, "area_id", _("Unknown administrative area: %(v)s") % {"v": code or area_id})
+        return
+    if area.country != data.get("country"):
+        _add(errors, "area_id", _("The area is not in the service point's country."))
+        return
+    data["area"] = area
+    names = [a.name for a in area.chain()]
+    for i, name in enumerate(("admin1", "admin2", "admin3")):
+        data[name] = names[i] if i < len(names) else ""
+
+
+def _may_manage(actor, country: str) -> bool:
+    """Service-map managers: a system administrator anywhere, an agency administrator in the
+    agency's country."""
+    if not can(actor, "manage_services"):
+        return False
+    agency_country = actor.agency.country if getattr(actor, "agency_id", None) else None
+    return agency_country is None or agency_country == country
 
 
 def service_point_create(*, actor, raw: dict) -> ServicePoint:
     if not can(actor, "manage_services"):
         raise PermissionDenied(_("Your role may not do this."))
     data, errors = service_point_clean(raw)
+    if not errors and not _may_manage(actor, data["country"]):
+        _add(errors, "country", _("You manage the service map of your own country only."))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         sp = ServicePoint.objects.create(**data)
         audit.record(actor=actor, action="create", obj=sp)
     return sp
+
+
+def service_point_update(*, actor, point_id, raw: dict, active: bool = True) -> ServicePoint:
+    """Edit a service point (every column; ``active`` False takes it off the map)."""
+    if not can(actor, "manage_services"):
+        raise PermissionDenied(_("Your role may not do this."))
+    data, errors = service_point_clean(raw)
+    with transaction.atomic():
+        sp = ServicePoint.objects.select_for_update().filter(pk=point_id).first()
+        if sp is None or not _may_manage(actor, sp.country):
+            raise PermissionDenied(_("No such service point."))
+        if not errors and not _may_manage(actor, data["country"]):
+            _add(errors, "country", _("You manage the service map of your own country only."))
+        if errors:
+            raise ValidationError(errors)
+        changed = sorted(k for k, v in data.items() if getattr(sp, k) != v)
+        for k, v in data.items():
+            setattr(sp, k, v)
+        if sp.active != active:
+            changed.append("active")
+        sp.active = active
+        sp.save()
+        audit.record(actor=actor, action="change", obj=sp, detail={"changed": changed})
+    return sp
+
+
+# --------------------------------------------------------------------------- areas
+
+AREA_FIELDS = ["country", "level", "code", "name", "parent_code"]
+
+
+@dataclass
+class AreaImportReport:
+    created: int = 0
+    updated: int = 0
+    rejected: list[tuple[int, dict[str, list[str]]]] = field(default_factory=list)
+
+
+def _area_row(raw: dict) -> tuple[dict, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    data = {n: ("" if raw.get(n) is None else str(raw.get(n)).strip()) for n in AREA_FIELDS}
+    data["country"] = data["country"].upper()
+    if len(data["country"]) != 2 or not data["country"].isalpha():
+        _add(errors, "country", _("Use the two-letter country code."))
+    try:
+        data["level"] = int(float(data["level"]))
+        if data["level"] not in r.AdminLevel.values:
+            raise ValueError
+    except ValueError:
+        _add(errors, "level", _("The level is 1, 2 or 3: %(v)s") % {"v": data["level"]})
+    if not data["code"]:
+        _add(errors, "code", _("The code is missing."))
+    if not data["name"]:
+        _add(errors, "name", _("The name is missing."))
+    return data, errors
+
+
+def areas_import(*, actor, filename: str, content: bytes) -> AreaImportReport:
+    """Import an administrative hierarchy (columns: country, level, code, name, parent_code).
+    Parents are read before children whatever the order of the rows; a row whose parent is
+    unknown or not one level up is rejected; a known code is updated. Valid rows are kept,
+    rejected ones reported (row 2 is the first row after the header)."""
+    if not can(actor, "manage_services"):
+        raise PermissionDenied(_("Your role may not do this."))
+    rows = read_rows(filename, content)
+    if not rows:
+        raise ValidationError({"file": [_("The file has no rows.")]})
+    report = AreaImportReport()
+    parsed = []
+    for i, raw in enumerate(rows, start=2):
+        data, errors = _area_row(raw)
+        if not errors and not _may_manage(actor, data["country"]):
+            _add(errors, "country", _("You manage the service map of your own country only."))
+        if errors:
+            report.rejected.append((i, errors))
+        else:
+            parsed.append((i, data))
+    parsed.sort(key=lambda item: (item[1]["level"], item[0]))
+    with transaction.atomic():
+        for i, data in parsed:
+            errors: dict[str, list[str]] = {}
+            parent = None
+            if data["level"] == 1:
+                if data["parent_code"]:
+                    _add(errors, "parent_code", _("A region (level 1) has no parent."))
+            else:
+                parent = AdminArea.objects.filter(
+                    country=data["country"], code=data["parent_code"]
+                ).first()
+                if parent is None:
+                    _add(
+                        errors,
+                        "parent_code",
+                        _("Unknown parent: %(v)s") % {"v": data["parent_code"] or "—"},
+                    )
+                elif parent.level != data["level"] - 1:
+                    _add(errors, "parent_code", _("The parent is not one level up."))
+            existing = AdminArea.objects.filter(country=data["country"], code=data["code"]).first()
+            if existing is not None and existing.level != data["level"]:
+                _add(errors, "level", _("This code exists at another level."))
+            if errors:
+                report.rejected.append((i, errors))
+                continue
+            if existing is None:
+                AdminArea.objects.create(
+                    country=data["country"],
+                    level=data["level"],
+                    code=data["code"],
+                    name=data["name"],
+                    parent=parent,
+                )
+                report.created += 1
+            else:
+                existing.name, existing.parent = data["name"], parent
+                existing.save(update_fields=["name", "parent", "updated_at"])
+                report.updated += 1
+        report.rejected.sort(key=lambda item: item[0])
+        audit.record(
+            actor=actor,
+            action="create",
+            object_type="referrals.adminarea",
+            detail={
+                "created": report.created,
+                "updated": report.updated,
+                "rejected": len(report.rejected),
+            },
+        )
+    return report
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kinlink.accounts.roles import can
 from kinlink.care.views import attach_errors
 from kinlink.cases import selectors as case_selectors
+from kinlink.web.pages import page, require_role
 
 from . import forms as f
 from . import selectors
@@ -31,7 +32,7 @@ def _require(user, *caps):
 @require_GET
 def service_map(request):
     _require(request.user, "work_case", "see_team", "manage_services", "receive_referrals")
-    form = f.SearchForm(request.GET or None)
+    form = f.SearchForm(request.GET or None, areas=selectors.area_choices())
     points = []
     if form.is_bound and form.is_valid():
         points = selectors.service_search(**form.cleaned_data)
@@ -45,6 +46,7 @@ def service_map(request):
             "points": points,
             "nav_active": "services",
             "can_import": can(request.user, "manage_services"),
+            "can_edit": can(request.user, "manage_services"),
         },
     )
 
@@ -65,6 +67,82 @@ def service_import(request):
             attach_errors(exc, form)
     return render(
         request, "referrals/import.html", {"form": form, "report": report, "nav_active": "services"}
+    )
+
+
+def _point_form_page(request, form, point=None):
+    return render(
+        request,
+        "referrals/point_form.html",
+        {"form": form, "point": point, "nav_active": "services"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@page
+def point_create(request):
+    """A new service point, by whoever manages the service map."""
+    require_role(request.user, "manage_services")
+    areas = selectors.area_choices()
+    country = request.user.agency.country if request.user.agency_id else ""
+    form = f.ServicePointForm(
+        request.POST or None, areas=areas, initial={"country": country, "active": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = rs.service_point_create(actor=request.user, raw=form.to_raw())
+        except ValidationError as exc:
+            attach_errors(exc, form)
+        else:
+            messages.success(request, _("The service point was added."))
+            return redirect(reverse("referrals:point_edit", kwargs={"point_id": point.pk}))
+    return _point_form_page(request, form)
+
+
+@require_http_methods(["GET", "POST"])
+@page
+def point_edit(request, point_id):
+    require_role(request.user, "manage_services")
+    point = selectors.point_for_edit(user=request.user, point_id=point_id)
+    areas = selectors.area_choices()
+    form = f.ServicePointForm(
+        request.POST or None, areas=areas, initial=f.ServicePointForm.initial_for(point)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = rs.service_point_update(
+                actor=request.user,
+                point_id=point.pk,
+                raw=form.to_raw(),
+                active=form.cleaned_data["active"],
+            )
+        except ValidationError as exc:
+            attach_errors(exc, form)
+        else:
+            messages.success(request, _("The service point was saved."))
+            return redirect(reverse("referrals:point_edit", kwargs={"point_id": point.pk}))
+    return _point_form_page(request, form, point)
+
+
+@require_http_methods(["GET", "POST"])
+@page
+def areas_import(request):
+    """Import the administrative hierarchy (country → admin1 → admin2 → admin3)."""
+    require_role(request.user, "manage_services")
+    form = f.AreaImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = rs.areas_import(
+                actor=request.user, filename=upload.name, content=upload.read()
+            )
+        except ValidationError as exc:
+            attach_errors(exc, form)
+    return render(
+        request,
+        "referrals/areas_import.html",
+        {"form": form, "report": report, "nav_active": "services"},
     )
 
 

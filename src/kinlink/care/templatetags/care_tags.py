@@ -74,7 +74,21 @@ def case_care(context):
                     or f.EndForm(prefix=f"end-{p.pk.hex[:8]}", initial={"ended_on": today}),
                 )
         colleagues = None
+        may_reopen = can(user, "approve")
         for b in data["bips"]:
+            if may_reopen and b.kind == k.BipKind.BID and b.status == k.BipStatus.COMPLETED:
+                reviews = [
+                    r
+                    for r in data["bips"]
+                    if r.kind == k.BipKind.BID_REVIEW and r.completed and r.reviews_id == b.pk
+                ]
+                if reviews:
+                    key = f"reopen-{b.pk}"
+                    b.reopen_key, b.reopen_form = (
+                        key,
+                        bound.get(key)
+                        or f.ReopenForm(prefix=f"reopen-{b.pk.hex[:8]}", reviews=reviews),
+                    )
             if b.status != k.BipStatus.OPEN:
                 continue
             if b.kind in k.BIA_KINDS:

@@ -7,8 +7,10 @@ from django import template
 from kinlink.accounts.roles import can
 from kinlink.cases import selectors as case_selectors
 
+from .. import choices as r
 from .. import forms as f
 from .. import selectors
+from ..rules import documentation_gap
 from ..services import consent_to_share
 
 register = template.Library()
@@ -28,17 +30,19 @@ def case_referrals(context):
     )
     refs = selectors.case_referrals(user=user, case=case)
     bound = context.get("care_bound") or {}
-    data = {"referrals": refs, "work": work, "open": context.get("care_open", "")}
+    open_key = context.get("care_open") or request.GET.get("open", "")
+    data = {"referrals": refs, "work": work, "open": open_key}
     if work:
+        # The statelessness alert's one click opens the form with the service chosen.
+        service = request.GET.get("service", "")
+        initial = {"service_type": service} if service in r.ServiceType.values else {}
         data["form"] = bound.get("referral") or f.ReferralForm(
-            prefix="referral", points=selectors.service_search(country=case.agency.country)
+            prefix="referral",
+            points=selectors.service_search(country=case.agency.country),
+            initial=initial,
         )
         data["consent_to_share"] = consent_to_share(case)
-        child = case.child
-        data["documentation_flag"] = child.statelessness_risk or child.birth_registration in (
-            "not_registered",
-            "registered_no_certificate",
-        )
+        data["documentation_flag"] = documentation_gap(case.child)
         for ref in refs:
             if ref.is_open:
                 ref.status_form = f.StatusForm(prefix=f"s-{ref.pk.hex[:8]}")
