@@ -1,8 +1,10 @@
 """Objects for the exchange URLs in the permission matrix: this node, a confirmed partner,
-an outbound draft on Alice's case and an inbound referral with a queued acknowledgement."""
+an outbound draft on Alice's case, an inbound referral with a queued acknowledgement, and an
+inbound referral linked to Alice's case that the partner withdrew."""
 
 from __future__ import annotations
 
+from kinlink.cases.models import Case
 from kinlink.exchange import services as xs
 from kinlink.exchange.models import CrossBorderRequest, OutboundMessage
 
@@ -16,6 +18,7 @@ PK_FOR = {
     "exchange:request_decide": "xb_inbound",
     "exchange:request_withdraw": "xb_request",
     "exchange:request_followup": "xb_inbound",
+    "exchange:request_restriction_review_set": "xb_restricted",
     "exchange:message_export": "xb_message",
     "exchange:partner": "xb_partner",
     "exchange:partner_confirm_submit": "xb_partner",
@@ -56,11 +59,28 @@ def build(*, world, base, capture) -> dict:
     inbound = CrossBorderRequest.objects.system("matrix").get(direction="in")
     with capture(execute=False):
         xs.request_acknowledge(actor=world.carl, request_id=inbound.pk)
-    message = OutboundMessage.objects.get()
+    message = OutboundMessage.objects.get(type="acknowledgement")
+    # an inbound referral linked to Alice's case, then withdrawn by the partner
+    body = referral_body()
+    _env, token = remote.send("referral", body)
+    with capture(execute=False):
+        xs.inbox_receive(token)
+    restricted = CrossBorderRequest.objects.system("matrix").get(direction="in", ref=body["ref"])
+    number = Case.objects.system("matrix").get(pk=case_id).number
+    with capture(execute=False):
+        xs.request_decide(
+            actor=world.carl, request_id=restricted.pk, accept=True, case_number=number
+        )
+    _env, token = remote.send(
+        "restriction", {"ref": body["ref"], "fields": {"reason": "consent_withdrawn"}}
+    )
+    with capture(execute=False):
+        xs.inbox_receive(token)
     return {
         "xb_request": draft.pk,
         "xb_inbound": inbound.pk,
         "xb_message": message.pk,
         "xb_partner": partner.pk,
+        "xb_restricted": restricted.pk,
         "markers": ["Karimova"],
     }

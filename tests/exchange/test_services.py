@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kinlink.cases import services as cs
 from kinlink.cases.models import Approval
-from kinlink.core.models import AuditEvent
+from kinlink.core.models import AuditEvent, SopProfile
 from kinlink.exchange import protocol
 from kinlink.exchange import services as xs
 from kinlink.exchange.models import (
@@ -251,8 +251,9 @@ def test_inbound_referral_accept_and_follow_up(world, remote):
     )
     req = CrossBorderRequest.objects.system("t").get()
     assert req.direction == "in" and req.status == "received"
-    sop_ack = (req.acknowledge_due - req.received_at).days
-    assert sop_ack == 5
+    # five working days (Monday to Friday by default) to the end of the day
+    assert req.acknowledge_due == xs.add_working_days(req.received_at, 5, SopProfile.current())
+    assert (req.acknowledge_due - req.received_at).days >= 5
     with pytest.raises(PermissionDenied):
         xs.request_decide(actor=world.alice, request_id=req.pk, accept=True, assignee=world.bob)
     with pytest.raises(ValidationError):

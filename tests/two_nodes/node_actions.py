@@ -172,6 +172,7 @@ def lose_acknowledgement(message_id: str) -> dict:
 
 def state() -> dict:
     """The exchange tables of this node, for the test's assertions."""
+    from kinlink.alerts.models import Alert
     from kinlink.exchange.models import (
         CrossBorderRequest,
         InboundMessage,
@@ -199,6 +200,14 @@ def state() -> dict:
                 "responded_at": iso(req.responded_at),
                 "restricted_at": iso(req.restricted_at),
                 "restriction_reason": req.restriction_reason,
+                "needs_review": req.needs_restriction_review,
+                "case_alerts": sorted(
+                    Alert.objects.system("two-node test")
+                    .filter(case_id=req.case_id, cleared_at__isnull=True, kind__startswith="xb_")
+                    .values_list("kind", flat=True)
+                )
+                if req.case_id
+                else [],
                 "timeline": [
                     [e.direction, e.kind, str(e.message_id) if e.message_id else None]
                     for e in timeline.order_by("at", "created_at")
@@ -225,6 +234,7 @@ def state() -> dict:
                 "type": m.type,
                 "ref": str(m.request.ref) if m.request_id else None,
                 "channel": m.channel,
+                "erased": m.signed.startswith("sha256:"),
             }
             for m in InboundMessage.objects.select_related("request").order_by("created_at")
         ],

@@ -554,6 +554,10 @@ def test_referral_acceptance_follow_ups_and_consent_withdrawal(nodes):
     assert req_b["restriction_reason"] == "consent_withdrawn"
     assert req_b["fields"] == {}
     assert "Oysha" not in json.dumps(req_b)
+    # ... kept only a digest of the partner's signed referral and flagged its linked case
+    assert [m["erased"] for m in sb["inbox"] if m["type"] == "referral"] == [True]
+    assert req_b["needs_review"] and req_b["case_alerts"] == ["xb_restricted"]
+    assert req_a["case_alerts"] == []  # A's deadlines no longer apply to a withdrawn request
 
 
 def _sqlite_outbox(db_path: Path, ids) -> dict[str, tuple[str, int, str]]:

@@ -245,6 +245,13 @@ class SopProfile(KinlinkModel):
     xb_reply_days = models.PositiveIntegerField(default=30)
     xb_social_enquiry_days = models.PositiveIntegerField(default=84)
     xb_danger_alert_hours = models.PositiveIntegerField(default=24)
+    # The working week (ISO weekdays, 1 = Monday) for deadlines counted in working days;
+    # public holidays are PublicHoliday rows.
+    working_weekdays = models.CharField(
+        max_length=20,
+        default="1,2,3,4,5",
+        help_text="ISO weekdays, 1 = Monday … 7 = Sunday, e.g. 1,2,3,4,5 or 7,1,2,3,4",
+    )
     # Which steps need supervisor approval before the case advances (rule 9).
     approve_assessments = models.BooleanField(default=True)
     approve_case_plans = models.BooleanField(default=True)
@@ -264,6 +271,20 @@ class SopProfile(KinlinkModel):
                 name="Default (DOMAIN.md)", defaults={"active": True}
             )
         return profile
+
+
+class PublicHoliday(KinlinkModel):
+    """A public holiday of the deployment: not a working day for deadlines counted in
+    working days (rule 43)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name}"
 
 
 class PeriodicRun(models.Model):

@@ -113,7 +113,7 @@ def deliver(message_id, *, sender=post, local_id: str | None = None) -> str:
         return "queued"
     peer = protocol.Peer(partner.node_id, partner.status, partner.jwks)
     if local_id is None:
-        from .services import node_profile
+        from .partners import node_profile
 
         local_id = node_profile().node_id
     if status == 200 or (status == 409 and data.get("error") == "replay" and data.get("receipt")):

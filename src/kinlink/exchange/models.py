@@ -146,6 +146,14 @@ class CrossBorderRequest(KinlinkModel):
     decision_reason = EncryptedTextField(blank=True)
     restricted_at = models.DateTimeField(null=True, blank=True)
     restriction_reason = models.CharField(max_length=30, blank=True)
+    # Receiver: the caseworker's review of the linked case after the partner withdrew the
+    # data (docs/exchange/withdrawal.md).
+    restriction_reviewed_at = models.DateTimeField(null=True, blank=True)
+    restriction_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    restriction_outcome = models.CharField(max_length=20, blank=True)
+    restriction_review = EncryptedTextField(blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -173,6 +181,16 @@ class CrossBorderRequest(KinlinkModel):
     @property
     def is_outbound(self) -> bool:
         return self.direction == self.Direction.OUT
+
+    @property
+    def needs_restriction_review(self) -> bool:
+        """The partner withdrew what it sent and the linked case has not been reviewed."""
+        return (
+            self.direction == self.Direction.IN
+            and self.restricted_at is not None
+            and self.case_id is not None
+            and self.restriction_reviewed_at is None
+        )
 
 
 class OutboundMessage(KinlinkModel):

@@ -81,6 +81,7 @@ REJECTIONS = {
     "unknown_type": "The message type is not part of the protocol.",
     "field_outside_profile": "A field is outside the minimum profile of the message type.",
     "invalid": "The message does not match the schema of its type.",
+    "rate_limited": "Too many tracing queries from this partner; the sender retries later.",
 }
 
 

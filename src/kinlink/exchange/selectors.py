@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role
 from kinlink.cases.models import Case
 
-from .models import CrossBorderRequest, RequestStatus
+from .models import CrossBorderRequest, NodeProfile, PartnerNode, RequestStatus
 from .profiles import LEGAL_BASIS_LABELS, TYPES
 
+# Timeline entries of steps taken on this node only (not messages).
+LOCAL_STEPS = {
+    "draft": _("Draft prepared"),
+    "harm_check": _("Do-no-harm check recorded"),
+    "submitted": _("Sent for approval"),
+    "returned": _("Returned by the supervisor"),
+    "restriction_review": _("Review after the partner's withdrawal recorded"),
+}
 OPEN_ACK = (RequestStatus.SENT, RequestStatus.RECEIVED)
 OPEN_REPLY = (RequestStatus.SENT, RequestStatus.RECEIVED, RequestStatus.ACKNOWLEDGED)
 
@@ -43,6 +52,32 @@ def overdue(req: CrossBorderRequest, now=None) -> list[str]:
 
 def overdue_requests(*, user) -> list[CrossBorderRequest]:
     return [r for r in requests_list(user=user) if r.overdue]
+
+
+def case_requests(*, user, case) -> list[CrossBorderRequest]:
+    """The requests about one case (both directions) that the user may see."""
+    rows = list(
+        CrossBorderRequest.objects.restrict(user, "view")
+        .filter(case_id=case.pk)
+        .select_related("partner")
+        .order_by("-created_at")
+    )
+    now = timezone.now()
+    for r in rows:
+        r.overdue = overdue(r, now)
+    return rows
+
+
+def case_may_change(*, user, case) -> bool:
+    return Case.objects.restrict(user, "change").filter(pk=case.pk).exists()
+
+
+def node_ready() -> bool:
+    """This node is set up and has at least one active partner to send to."""
+    return (
+        NodeProfile.objects.filter(pk=1).exists()
+        and PartnerNode.objects.filter(status=PartnerNode.Status.ACTIVE).exists()
+    )
 
 
 def request_get(*, user, request_id) -> CrossBorderRequest:
@@ -85,7 +120,7 @@ def timeline(req: CrossBorderRequest):
     entries = list(req.timeline.all())
     for e in entries:
         mt = TYPES.get(e.kind)
-        e.label = mt.label if mt else e.kind
+        e.label = mt.label if mt else LOCAL_STEPS.get(e.kind, e.kind)
         fields = (e.data or {}).get("fields") or {}
         spec = {f.name: f.label for f in mt.fields} if mt else {}
         e.rows = [(spec.get(k, k), v) for k, v in fields.items()]

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 
+from kinlink.core import audit
 from kinlink.tracing import engine
 
 from . import pprl, protocol
@@ -118,6 +119,10 @@ def score_tracing_query(body: dict, *, key: bytes | None = None, threshold: floa
     return the ``tracing_result`` body: pseudonymous references (and probabilities) of the
     likely matches only — no names, no case numbers, nothing about the others. Raises
     ValueError for another encoding version or malformed encodings."""
+    return _score(body, key=key, threshold=threshold)[0]
+
+
+def _score(body: dict, *, key: bytes | None, threshold: float) -> tuple[dict, int]:
     fields = body.get("fields") or {}
     if fields.get("pprl_version") != pprl.PPRL_VERSION:  # a partner's error, not a user's
         raise ValueError("unsupported PPRL encoding version")
@@ -135,15 +140,30 @@ def score_tracing_query(body: dict, *, key: bytes | None = None, threshold: floa
         out[f"score_{i}"] = int(round(100 * p))
     result = {"ref": body["ref"], "fields": out}
     _validate("tracing_result", result)
-    return result
+    return result, len(idx)
 
 
 def answer_tracing_query(request, *, key: bytes | None = None) -> dict:
     """The ``tracing_result`` body for a received ``tracing_query`` (a CrossBorderRequest
-    stored by the inbox)."""
+    stored by the inbox). Every scoring is audited as a search of the register on the
+    partner's behalf: which partner, how many children were scored, how many likely
+    matches — no child data."""
     if request.direction != "in" or request.kind != "tracing_query":
         raise ValueError("not a received tracing query")
-    return score_tracing_query({"ref": str(request.ref), "fields": request.fields or {}}, key=key)
+    body = {"ref": str(request.ref), "fields": request.fields or {}}
+    result, scored = _score(body, key=key, threshold=LIKELY)
+    audit.record(
+        actor=None,
+        action="search",
+        obj=request,
+        detail={
+            "tracing_query": str(request.ref),
+            "partner": request.partner.node_id,
+            "scored": scored,
+            "likely": result["fields"]["match_count"],
+        },
+    )
+    return result
 
 
 def resolve_reference(ref: str, reference: str):

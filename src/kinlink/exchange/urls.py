@@ -13,6 +13,11 @@ urlpatterns = [
     path("requests/<uuid:pk>/decide/", views.request_decide, name="request_decide"),
     path("requests/<uuid:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<uuid:pk>/follow-up/", views.request_followup, name="request_followup"),
+    path(
+        "requests/<uuid:pk>/restriction-review/",
+        views.request_restriction_review,
+        name="request_restriction_review_set",
+    ),
     path("messages/<uuid:pk>/file/", views.message_export, name="message_export"),
     path("messages/import/", views.message_import, name="message_import_add"),
     path("partners/", views.partners, name="partners"),

@@ -84,6 +84,10 @@ def request_detail(request, pk):
         "may_work": can(request.user, "work_case") and req.direction == "out",
         "assignees": selectors.assignees(request.user) if req.direction == "in" else [],
         "followup_fields": TYPES["follow_up_report"].fields,
+        "may_review": can(request.user, "work_case")
+        and req.needs_restriction_review
+        and selectors.case_may_change(user=request.user, case=req.case),
+        "outcomes": list(xs.REVIEW_OUTCOMES.items()),
     }
     return render(request, "exchange/request_detail.html", ctx)
 
@@ -210,6 +214,18 @@ def request_decide(request, pk):
 def request_withdraw(request, pk):
     _require(request.user, "work_case", "exchange")
     xs.request_withdraw(actor=request.user, request_id=pk)
+
+
+@_post_action
+def request_restriction_review(request, pk):
+    _require(request.user, "work_case")
+    xs.restriction_review(
+        actor=request.user,
+        request_id=pk,
+        outcome=request.POST.get("outcome", ""),
+        note=request.POST.get("note", ""),
+    )
+    messages.success(request, _("The review was recorded."))
 
 
 @_post_action
