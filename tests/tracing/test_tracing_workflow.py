@@ -461,3 +461,15 @@ def test_weak_candidates_are_not_offered(world, run_on_commit):
     assert not PotentialMatch.objects.system("test").filter(
         trace=req.traces.get(), case_id=other.pk
     ).exists()
+
+
+def test_sibling_signature_is_explained():
+    from kinlink.tracing.explain import sibling_signature
+
+    def rows(**levels):
+        return explain_match([{"field": f, "level": lv} for f, lv in levels.items()])
+
+    assert sibling_signature(rows(given_name="different", mother_name="same"))
+    assert sibling_signature(rows(given_name="different", father_name="same"))
+    assert not sibling_signature(rows(given_name="fuzzy_low", mother_name="same"))
+    assert not sibling_signature(rows(given_name="different", mother_name="partial"))

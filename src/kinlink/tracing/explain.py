@@ -150,6 +150,16 @@ def explain_field(field: str, level: str, *, age_estimated: bool = False) -> Exp
     return ExplainedField(field, str(label), level, text, _VERDICT.get(level, UNKNOWN))
 
 
+def sibling_signature(rows: list[ExplainedField]) -> bool:
+    """The given name is plainly another child's while a parent's name is the same: the
+    model lowers such a candidate (matching.model.SIBLING_PENALTY) and the page says why."""
+    levels = {r.field: r.level for r in rows}
+    return levels.get("given_name") == "different" and "same" in (
+        levels.get("mother_name"),
+        levels.get("father_name"),
+    )
+
+
 def explain_match(explanation: list[dict], *, age_estimated: bool = False) -> list[ExplainedField]:
     """The stored explanation of a potential match as rows for the page (in engine order)."""
     return [

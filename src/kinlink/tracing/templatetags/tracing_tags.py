@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kinlink.accounts.roles import can
 from kinlink.cases import selectors as case_selectors
 
+from .. import explain
 from .. import forms as f
 from .. import services as ts
 from .. import web_selectors as ws
@@ -113,3 +114,8 @@ def yes_no(value) -> str:
     if value is None:
         return _("not asked yet")
     return _("yes") if value else _("no")
+
+
+@register.filter
+def sibling_signature(rows) -> bool:
+    return explain.sibling_signature(list(rows or []))
