@@ -115,6 +115,7 @@ def test_schema_lists_every_v1_endpoint(db):
         "/api/v1/cases/{case_id}/followups/": {"post"},
         "/api/v1/cases/{case_id}/plans/": {"post"},
         "/api/v1/cases/{case_id}/plans/{plan_id}/submit/": {"post"},
+        "/api/v1/cases/{case_id}/actions/{action_id}/status/": {"post"},
         "/api/v1/cases/{case_id}/assessments/{assessment_id}/": {"patch"},
         "/api/v1/cases/{case_id}/assessments/{assessment_id}/submit/": {"post"},
         "/api/v1/cases/{case_id}/closure/": {"post"},
@@ -125,6 +126,9 @@ def test_schema_lists_every_v1_endpoint(db):
         "/api/v1/approvals/": {"get"},
         "/api/v1/approvals/{approval_id}/decide/": {"post"},
         "/api/v1/me/": {"get"},
+        "/api/v1/stats/indicators/": {"get"},
+        "/api/v1/stats/releases/": {"get"},
+        "/api/v1/stats/releases/{release_id}/": {"get"},
     }
     assert {p: set(ops) - {"parameters"} for p, ops in paths.items()} == expected
     for path, ops in paths.items():

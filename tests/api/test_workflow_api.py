@@ -72,6 +72,19 @@ def test_full_workflow_through_the_api(world, alice_case, client_for):
     (ap,) = _pending(sam)
     sam.post(url("approval-decide", approval_id=ap["id"]), {"approve": True}, format="json")
 
+    action_id = plan["goals"][0]["actions"][0]["id"]
+    status_url = url("case-action-status", case_id=case.pk, action_id=action_id)
+    response = alice.post(status_url, {"status": "finished"}, format="json")
+    assert_error(response, 400)
+    response = alice.post(status_url, {"status": "in_progress"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "in_progress"
+    response = alice.post(
+        url("case-action-status", case_id=case.pk, action_id=uuid.uuid4()),
+        {"status": "done"},
+        format="json",
+    )
+    assert_error(response, 404)
+
     response = alice.post(
         url("case-followups", case_id=case.pk),
         {"done_on": str(date.today()), "child_seen": True, "notes": "Doing well"},

@@ -279,6 +279,10 @@ class NoteInputSerializer(StrictSerializer):
     body = serializers.CharField(max_length=20_000)
 
 
+class ActionStatusInputSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=c.ActionStatus.choices)
+
+
 class FollowUpInputSerializer(StrictSerializer):
     done_on = serializers.DateField()
     child_seen = serializers.BooleanField()

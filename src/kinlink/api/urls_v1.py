@@ -31,6 +31,11 @@ urlpatterns = [
         name="case-plan-submit",
     ),
     path(
+        CASE + "actions/<str:action_id>/status/",
+        views.PlanActionStatusView.as_view(),
+        name="case-action-status",
+    ),
+    path(
         CASE + "assessments/<str:assessment_id>/",
         views.AssessmentView.as_view(),
         name="case-assessment",

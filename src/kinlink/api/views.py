@@ -448,6 +448,27 @@ class PlanSubmitView(CaseWriteView):
         return Response(s.CasePlanSerializer(plan).data)
 
 
+class PlanActionStatusView(CaseWriteView):
+    @case_op(
+        "cases_actions_status",
+        "Set the status of a case plan action (some are refused while their cause lasts, "
+        "e.g. release from detention while the child is detained)",
+        request=s.ActionStatusInputSerializer,
+        response=s.PlanActionSerializer,
+        extra=[uuid_path("action_id", "The case plan action.")],
+    )
+    def post(self, request, case_id, action_id):
+        d = validated(s.ActionStatusInputSerializer, request.data)
+        with in_scope():
+            action = cs.plan_action_set_status(
+                actor=request.user,
+                case_id=parse_id(case_id),
+                action_id=parse_id(action_id),
+                status=d["status"],
+            )
+        return Response(s.PlanActionSerializer(action).data)
+
+
 class AssessmentView(CaseWriteView):
     @case_op(
         "cases_assessments_update",
