@@ -126,3 +126,63 @@ def test_city_official_answers_in_ukrainian_and_manager_compares(
     first = manager.locator("#training-needs tbody tr").first.inner_text()
     assert "Trauma-informed practice" in first and "2" in first
     shot(manager, "06-comparison")
+
+
+def test_nested_repeats_in_the_browser(world, live_server, new_page, artifacts):
+    """With JavaScript on: instances of a repeat inside a repeat are added and removed, skip
+    logic works per instance, and the answers are submitted nested."""
+    from ..questionnaires.test_nested_repeats import SETTINGS, SURVEY
+    from ..questionnaires.xlsx import YN, workbook
+
+    version = services.form_import(actor=world.ada, data=workbook(SURVEY, YN, SETTINGS))
+    services.version_publish(actor=world.ada, version_id=version.pk)
+    base = live_server.url
+    page = new_page(DESKTOP)
+
+    def settle():
+        """Leave the field (its change posts the form with htmx) and let that refresh finish
+        before the next click, so two saves of the draft do not race."""
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.wait_for_timeout(900)
+        page.wait_for_load_state("networkidle")
+
+    sign_in(page, base, "alice", activate_totp(world.alice), lambda p, n: None)
+    page.goto(f"{base}/forms/versions/{version.pk}/start/")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/forms/responses/[0-9a-f-]{36}/fill/"))
+    page.fill("#q-hh_name", "Home")
+    page.fill("#q-members-0-m_name", "Zoe")
+    page.fill("#q-members-0-m_age", "7")
+    page.locator("#q-members-0-m_age").press("Tab")
+    # a 7-year-old: the school question appears in her instance only
+    page.locator("#q-members-0-enrolled-yes").wait_for()
+    page.check("#q-members-0-enrolled-yes")
+    page.fill("#q-members-0-visits-0-v_date", "2025-01-01")
+    settle()
+    page.click("button[value='add:members/0/visits']")
+    page.locator("#q-members-0-visits-1-v_date").wait_for()
+    assert page.locator("#q-members-0-visits-0-v_date").input_value() == "2025-01-01"
+    # position(..) > 1: the note shows in the second visit, not the first
+    page.locator("#q-members-0-visits-1-v_note").wait_for()
+    assert page.locator("#q-members-0-visits-0-v_note").count() == 0
+    page.fill("#q-members-0-visits-1-v_date", "2025-02-01")
+    page.fill("#q-members-0-visits-1-v_age", "9")  # older than Zoe
+    settle()
+    page.click("button[value='add:members']")
+    page.locator("#q-members-1-m_name").wait_for()
+    settle()
+    page.click("button[value='remove:members:1']")
+    page.wait_for_load_state()
+    assert page.locator("#q-members-1-m_name").count() == 0
+    page.click("button[value=submit]")
+    page.locator("#form-errors").wait_for()
+    assert "members[0].visits[1].v_age" in page.locator("#form-errors").inner_text()
+    page.screenshot(path=str(artifacts / "nested-repeats-error.png"), full_page=True)
+    page.fill("#q-members-0-visits-1-v_age", "6")
+    settle()
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r".*/forms/responses/[0-9a-f-]{36}/$"))
+    done = Response.objects.system("test").get(respondent=world.alice)
+    visits = done.answers["members"][0]["visits"]
+    assert [v["v_date"] for v in visits] == ["2025-01-01", "2025-02-01"]
+    assert done.answers["n_visits"] == "2"

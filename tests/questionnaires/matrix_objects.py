@@ -22,6 +22,9 @@ PK_FOR = {
     "questionnaires:fill": "q_draft",
     "questionnaires:discard": "q_draft",
     "questionnaires:case_assessment_start": "q_assessment",
+    "questionnaires:export_start": "q_version",
+    "questionnaires:job": "q_job",
+    "questionnaires:job_download": "q_job",
 }
 
 
@@ -54,7 +57,13 @@ def build(world, base, capture) -> dict:
         purpose=FormPurpose.ASSESSMENT,
     )
     services.version_publish(actor=world.ada, version_id=form.pk)
+    # Ada's finished export of the city survey (a background job)
+    from kinlink.questionnaires import jobs
+
+    with capture(execute=True):
+        job = jobs.export_start(actor=world.ada, version_id=version.pk, file_format="csv")
     return {
+        "q_job": job.pk,
         "q_version": version.pk,
         "q_submitted": submitted.pk,
         "q_draft": draft.pk,

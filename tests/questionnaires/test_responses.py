@@ -181,9 +181,9 @@ def test_kobo_csv_import_reports_row_errors_and_changes_nothing(world):
     result = services.responses_import_csv(actor=world.ada, version_id=version.pk, data=kobo)
     assert result.created == 0
     assert result.errors == [
-        (3, "name", "This question needs an answer."),
-        (3, "age", "0 to 119"),
-        (3, "has_kids", "Choose one of the options."),
+        ("file.csv", 3, "name", "This question needs an answer."),
+        ("file.csv", 3, "age", "0 to 119"),
+        ("file.csv", 3, "has_kids", "Choose one of the options."),
     ]
     assert not Response.objects.system("t").filter(version=version).exists()
     good = kobo.decode().splitlines()[:2]

@@ -10,6 +10,8 @@ from kinlink.training import services
 PK_FOR = {
     "training:detail": "t_training",
     "training:module_add": "t_training",
+    "training:session_add": "t_training",
+    "training:publish": "t_training",
     "training:participant_add": "t_training",
     "training:results_set": "t_training",
     "training:certificate": "t_participant",

@@ -107,6 +107,11 @@ def test_plan_follows_the_ranked_needs(cities, city_survey, training):
 
 
 def test_good_practice_reviewed_before_publication_and_searchable(world, training, login):
+    data = {"title": "x", "organisation": "y", "problem": "p", "response": "r"}
+    with pytest.raises(ValidationError):  # the webinar is not published to Cleo yet
+        services.practice_submit(actor=world.cleo, data=data, trainings=[training])
+    assert not GoodPractice.objects.exists()
+    services.training_publish(actor=world.tara, training_id=training.pk, visibility="country")
     p = services.practice_submit(
         actor=world.cleo,
         data={

@@ -16,11 +16,12 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from . import xpath
-from .xlsform import walk
+from .xlsform import level
 
 VALUE_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
 _INT = re.compile(r"^[+-]?\d+$")
 _DEC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+MAX_ROWS = 200  # instances of one repeat in one parent (more are dropped)
 
 
 def pick(texts: dict | None, lang: str, default: str) -> str:
@@ -61,65 +62,118 @@ class Evaluation:
 
 
 class FormEngine:
-    """One form definition, with its expressions parsed once."""
+    """One form definition, with its expressions parsed once.
+
+    Inside repeats (which may nest) an expression is evaluated in its instance: ``stack`` is
+    the chain of (repeat name, row, index) from the outermost repeat to the current one, and
+    ``${f}`` names the value of ``f`` in the current instance or one around it; ``count()`` and
+    ``sum()`` see every instance below that."""
 
     def __init__(self, definition: dict):
         self.definition = definition
         self.default_lang = definition.get("default_language", "en")
         self.nodes: dict[str, dict] = {}
-        self.repeat_of: dict[str, str] = {}
+        self.repeat_of: dict[str, str] = {}  # name → the innermost repeat around it
+        self.chain: dict[str, tuple[str, ...]] = {}  # name → repeats around it, outermost first
         self.trees: dict[tuple[str, str], xpath.Tree] = {}
-        for node, repeat in walk(definition["children"]):
-            self.nodes[node["name"]] = node
-            if repeat:
-                self.repeat_of[node["name"]] = repeat
+        self._index(definition["children"], ())
+
+    def _index(self, children, chain):
+        for node in children:
+            name = node["name"]
+            self.nodes[name] = node
+            self.chain[name] = chain
+            if chain:
+                self.repeat_of[name] = chain[-1]
             for key in ("relevant", "constraint", "calculation"):
                 if node.get(key):
-                    self.trees[(node["name"], key)] = xpath.parse(node[key])
+                    self.trees[(name, key)] = xpath.parse(node[key])
             if node.get("choice_filter"):
-                self.trees[(node["name"], "choice_filter")] = xpath.parse(
+                self.trees[(name, "choice_filter")] = xpath.parse(
                     node["choice_filter"], allow_names=True
                 )
+            if node["type"] == "group":
+                self._index(node["children"], chain)
+            elif node["type"] == "repeat":
+                self._index(node["children"], (*chain, name))
 
     # ------------------------------------------------------------------ initial values
     def initial(self) -> dict:
-        answers: dict = {}
-        for node, repeat in walk(self.definition["children"]):
-            if repeat is None and node["type"] in VALUE_TYPES and node.get("default"):
-                answers[node["name"]] = node["default"]
-            if node["type"] == "repeat":
-                answers[node["name"]] = [self.initial_row(node)]
-        return answers
+        return self.initial_row({"children": self.definition["children"]})
 
     def initial_row(self, repeat: dict) -> dict:
-        return {
-            n["name"]: n["default"]
-            for n, _r in walk(repeat["children"])
-            if n["type"] in VALUE_TYPES and n.get("default")
-        }
+        """A new instance: defaults, and one instance of each repeat inside it."""
+        row: dict = {}
+        for n in level(repeat["children"]):
+            if n["type"] in VALUE_TYPES and n.get("default"):
+                row[n["name"]] = n["default"]
+            elif n["type"] == "repeat":
+                row[n["name"]] = [self.initial_row(n)]
+        return row
 
     def repeat_names(self, repeat: str) -> list[str]:
         return [n for n, r in self.repeat_of.items() if r == repeat]
 
+    # ------------------------------------------------------------------------ lookups
+    def source(self, name: str, values: dict, stack: tuple = ()) -> dict | None:
+        """The dict holding ``name``'s single value seen from ``stack`` (None: not visible)."""
+        chain = self.chain.get(name, ())
+        if not chain:
+            return values
+        if tuple(s[0] for s in stack[: len(chain)]) == chain:
+            return stack[len(chain) - 1][1]
+        return None
+
+    def raw_value(self, name: str, values: dict, stack: tuple = ()) -> str:
+        source = self.source(name, values, stack)
+        raw = source.get(name, "") if isinstance(source, dict) else ""
+        return raw if isinstance(raw, str) else ""
+
+    def instances(self, name: str, values: dict, stack: tuple = ()) -> list:
+        """Every value of ``name`` under the current instance (a repeat: one '' per row)."""
+        chain = self.chain.get(name, ())
+        k = 0
+        while k < len(chain) and k < len(stack) and stack[k][0] == chain[k]:
+            k += 1
+        bases = [stack[k - 1][1] if k else values]
+        for rep in chain[k:]:
+            bases = [r for b in bases for r in (b.get(rep) or []) if isinstance(r, dict)]
+        node = self.nodes[name]
+        if node["type"] == "repeat":
+            return ["" for b in bases for r in (b.get(name) or []) if isinstance(r, dict)]
+        out = []
+        for b in bases:
+            raw = b.get(name, "")
+            out.append(typed(node, raw if isinstance(raw, str) else ""))
+        return out
+
     # ---------------------------------------------------------------------- evaluation
-    def _ctx(self, values: dict, row: dict | None, today: date, dot="", columns=None):
+    def _ctx(self, values: dict, stack: tuple, today: date, dot="", columns=None):
         def lookup(name):
             node = self.nodes.get(name)
             if node is None:
                 return ""
-            source = row if (row is not None and name in self.repeat_of) else values
-            raw = source.get(name, "") if isinstance(source, dict) else ""
-            return typed(node, raw if isinstance(raw, str) else "")
+            return typed(node, self.raw_value(name, values, stack))
 
-        return xpath.Context(lookup=lookup, dot=dot, columns=columns or {}, today=today)
+        def lookup_all(name):
+            return self.instances(name, values, stack) if name in self.nodes else []
 
-    def _eval(self, name, key, values, row, today, dot=""):
+        return xpath.Context(
+            lookup=lookup,
+            lookup_all=lookup_all,
+            position=(stack[-1][2] + 1) if stack else 0,
+            dot=dot,
+            columns=columns or {},
+            today=today,
+        )
+
+    def _eval(self, name, key, values, stack, today, dot=""):
         try:
-            return xpath.evaluate(self.trees[(name, key)], self._ctx(values, row, today, dot))
+            return xpath.evaluate(self.trees[(name, key)], self._ctx(values, stack, today, dot))
         except (xpath.ExprError, OverflowError, ValueError, ZeroDivisionError):
             return ""
 
-    def filtered_choices(self, node, values, row, today) -> list[dict]:
+    def filtered_choices(self, node, values, stack, today) -> list[dict]:
         tree = self.trees.get((node["name"], "choice_filter"))
         if tree is None:
             return node.get("choices", [])
@@ -128,7 +182,7 @@ class FormEngine:
             columns = {**choice.get("columns", {}), "name": choice["name"]}
             try:
                 keep = xpath.to_bool(
-                    xpath.evaluate(tree, self._ctx(values, row, today, columns=columns))
+                    xpath.evaluate(tree, self._ctx(values, stack, today, columns=columns))
                 )
             except (xpath.ExprError, OverflowError, ValueError):
                 keep = False
@@ -143,82 +197,96 @@ class FormEngine:
         relevant question. Irrelevant answers are dropped from ``answers``."""
         today = today or date.today()
         lang = lang or self.default_lang
-        values = self._clean_shape(raw)
+        values = self._clean_shape(
+            self.definition["children"], raw if isinstance(raw, dict) else {}
+        )
         ev = Evaluation(answers=values)
         for _pass in range(2):  # calculations may refer to later questions
             ev.relevant = {}
-            self._walk(self.definition["children"], values, None, "", True, today, ev)
-        self._drop_irrelevant(self.definition["children"], values, None, "", ev)
+            self._walk(self.definition["children"], values, (), "", True, today, ev)
+        self._drop_irrelevant(self.definition["children"], values, (), "", ev)
         if final:
-            self._validate(self.definition["children"], values, None, "", today, lang, ev)
+            self._validate(self.definition["children"], values, (), "", today, lang, ev)
         return ev
 
-    def _clean_shape(self, raw: dict) -> dict:
+    def _clean_shape(self, children: list[dict], raw: dict) -> dict:
+        """Only the known names of this level, as strings; repeats as lists of such dicts."""
         values: dict = {}
-        for node, repeat in walk(self.definition["children"]):
-            if repeat is not None:
-                continue
+        for node in level(children):
             name = node["name"]
             if node["type"] == "repeat":
                 rows = raw.get(name) or []
-                inner = self.repeat_names(name)
+                if not isinstance(rows, list):
+                    rows = []
                 values[name] = [
-                    {k: _text(r.get(k, "")) for k in inner if k in r}
-                    for r in rows
+                    self._clean_shape(node["children"], r)
+                    for r in rows[:MAX_ROWS]
                     if isinstance(r, dict)
                 ]
             elif node["type"] in VALUE_TYPES + ("calculate", "metadata") and name in raw:
                 values[name] = _text(raw[name])
         return values
 
-    def _walk(self, children, values, row, prefix, parent_relevant, today, ev):
+    def _walk(self, children, values, stack, prefix, parent_relevant, today, ev):
+        target = stack[-1][1] if stack else values
         for node in children:
             name = node["name"]
             path = prefix + name
             relevant = parent_relevant
             if relevant and (name, "relevant") in self.trees:
-                relevant = xpath.to_bool(self._eval(name, "relevant", values, row, today))
+                relevant = xpath.to_bool(self._eval(name, "relevant", values, stack, today))
             ev.relevant[path] = relevant
-            target = row if row is not None else values
             if node["type"] == "calculate":
-                result = self._eval(name, "calculation", values, row, today) if relevant else ""
+                result = self._eval(name, "calculation", values, stack, today) if relevant else ""
                 target[name] = _text(xpath.to_string(result)) if result not in ("",) else ""
-                if isinstance(result, float) and math.isnan(result):
+                if isinstance(result, float) and (math.isnan(result) or math.isinf(result)):
                     target[name] = ""
             elif node["type"] == "group":
-                self._walk(node["children"], values, row, prefix, relevant, today, ev)
+                self._walk(node["children"], values, stack, prefix, relevant, today, ev)
             elif node["type"] == "repeat":
-                for i, r in enumerate(values.get(name, [])):
-                    self._walk(node["children"], values, r, f"{name}[{i}].", relevant, today, ev)
+                for i, r in enumerate(target.get(name, [])):
+                    self._walk(
+                        node["children"],
+                        values,
+                        (*stack, (name, r, i)),
+                        f"{path}[{i}].",
+                        relevant,
+                        today,
+                        ev,
+                    )
             elif node["type"] in ("select_one", "select_multiple"):
-                ev.choices[path] = self.filtered_choices(node, values, row, today)
+                ev.choices[path] = self.filtered_choices(node, values, stack, today)
 
-    def _drop_irrelevant(self, children, values, row, prefix, ev):
+    def _drop_irrelevant(self, children, values, stack, prefix, ev):
+        target = stack[-1][1] if stack else values
         for node in children:
             name = node["name"]
-            target = row if row is not None else values
-            if not ev.relevant.get(prefix + name, True):
+            path = prefix + name
+            if not ev.relevant.get(path, True):
                 if node["type"] == "repeat":
-                    values[name] = []
+                    target[name] = []
                 elif node["type"] == "group":
-                    self._clear(node["children"], target, values)
+                    self._clear(node["children"], target)
                 else:
                     target.pop(name, None)
                 continue
             if node["type"] == "group":
-                self._drop_irrelevant(node["children"], values, row, prefix, ev)
+                self._drop_irrelevant(node["children"], values, stack, prefix, ev)
             elif node["type"] == "repeat":
-                for i, r in enumerate(values.get(name, [])):
-                    self._drop_irrelevant(node["children"], values, r, f"{name}[{i}].", ev)
+                for i, r in enumerate(target.get(name, [])):
+                    self._drop_irrelevant(
+                        node["children"], values, (*stack, (name, r, i)), f"{path}[{i}].", ev
+                    )
 
-    def _clear(self, children, target, values):
-        for node, _r in walk(children):
+    def _clear(self, children, target):
+        for node in level(children):
             if node["type"] == "repeat":
-                values[node["name"]] = []
-            else:
+                target[node["name"]] = []
+            elif node["type"] != "group":
                 target.pop(node["name"], None)
 
-    def _validate(self, children, values, row, prefix, today, lang, ev):
+    def _validate(self, children, values, stack, prefix, today, lang, ev):
+        target = stack[-1][1] if stack else values
         for node in children:
             name = node["name"]
             path = prefix + name
@@ -226,15 +294,22 @@ class FormEngine:
                 continue
             kind = node["type"]
             if kind == "group":
-                self._validate(node["children"], values, row, prefix, today, lang, ev)
+                self._validate(node["children"], values, stack, prefix, today, lang, ev)
                 continue
             if kind == "repeat":
-                for i, r in enumerate(values.get(name, [])):
-                    self._validate(node["children"], values, r, f"{name}[{i}].", today, lang, ev)
+                for i, r in enumerate(target.get(name, [])):
+                    self._validate(
+                        node["children"],
+                        values,
+                        (*stack, (name, r, i)),
+                        f"{path}[{i}].",
+                        today,
+                        lang,
+                        ev,
+                    )
                 continue
             if kind not in VALUE_TYPES:
                 continue
-            target = row if row is not None else values
             raw = target.get(name, "")
             if raw == "":
                 if node.get("required"):
@@ -248,7 +323,7 @@ class FormEngine:
                 continue
             if (name, "constraint") in self.trees:
                 ok = xpath.to_bool(
-                    self._eval(name, "constraint", values, row, today, dot=typed(node, raw))
+                    self._eval(name, "constraint", values, stack, today, dot=typed(node, raw))
                 )
                 if not ok:
                     ev.errors[path] = pick(

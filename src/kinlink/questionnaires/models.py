@@ -171,3 +171,60 @@ class Response(KinlinkModel):
         if case_q is not None:
             q |= Q(purpose=FormPurpose.ASSESSMENT) & case_q
         return q
+
+
+class DataJob(KinlinkModel):
+    """An export or import of responses run by the background worker. The uploaded file and
+    the result are stored encrypted; only the user who started the job sees it, and the
+    download checks again that they may still export the form (and is audited)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("export")
+        IMPORT = "import", _("import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_format = models.CharField(max_length=10, blank=True)  # csv | xlsx | zip
+    source_name = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    payload = models.BinaryField(blank=True, default=b"")  # the upload, encrypted; emptied
+    result = models.BinaryField(blank=True, default=b"")  # the export, encrypted
+    result_name = models.CharField(max_length=200, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    errors = EncryptedJSONField(default=list)  # [[sheet, row, column, message], ...]
+    failure = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("questionnaire data job")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.version} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return None
+        return Q(requested_by=user)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .engine import VALUE_TYPES, Evaluation, FormEngine, pick
-from .xlsform import walk
+from .engine import MAX_ROWS, VALUE_TYPES, Evaluation, FormEngine, pick
+from .xlsform import level, walk
 
 PAGE_MIN_QUESTIONS = 12  # forms with fewer questions stay on one page
 _REF = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
@@ -56,35 +56,42 @@ def page_title(page: list[dict], lang: str, default: str) -> str:
     return ""
 
 
-def input_name(name: str, repeat: str | None = None, index: int | None = None) -> str:
-    return f"{repeat}__{index}__{name}" if repeat is not None else name
+def input_name(name: str, prefix: str = "") -> str:
+    """The form field of a question: ``age``; in repeats ``kids__0__age``,
+    ``kids__0__visits__1__date`` (instances counted from 0)."""
+    return prefix + name
 
 
 def read_post(engine: FormEngine, page: list[dict], post, answers: dict) -> dict:
     """The stored answers with this page's questions replaced by what was posted (an absent
-    field is an empty answer: unchecked boxes post nothing)."""
+    field is an empty answer: unchecked boxes post nothing). Repeats, nested or not, post
+    ``<prefix><repeat>__count`` and their questions under ``<prefix><repeat>__<i>__``."""
     out = {k: (list(v) if isinstance(v, list) else v) for k, v in answers.items()}
-    for node, repeat in walk(page):
-        if repeat is not None:
-            continue
+    _read_level(page, post, "", out)
+    return out
+
+
+def _read_level(children: list[dict], post, prefix: str, target: dict) -> None:
+    for node in level(children):
         if node["type"] in VALUE_TYPES:
-            out[node["name"]] = _value(node, post, node["name"])
+            target[node["name"]] = _value(node, post, input_name(node["name"], prefix))
         elif node["type"] == "repeat":
+            base = input_name(node["name"], prefix)
+            key = f"{base}__count"
+            if key not in post:
+                continue  # not drawn (not relevant, or on another page): keep what is stored
             try:
-                rows = max(0, min(int(post.get(f"{node['name']}__count", "0")), 200))
+                rows = max(0, min(int(post.get(key, "0")), MAX_ROWS))
             except ValueError:
                 rows = 0
+            stored = target.get(node["name"])
+            stored = stored if isinstance(stored, list) else []
             items = []
             for i in range(rows):
-                row = {}
-                for inner, _r in walk(node["children"]):
-                    if inner["type"] in VALUE_TYPES:
-                        row[inner["name"]] = _value(
-                            inner, post, input_name(inner["name"], node["name"], i)
-                        )
+                row = dict(stored[i]) if i < len(stored) and isinstance(stored[i], dict) else {}
+                _read_level(node["children"], post, f"{base}__{i}__", row)
                 items.append(row)
-            out[node["name"]] = items
-    return out
+            target[node["name"]] = items
 
 
 def _value(node, post, key) -> str:
@@ -93,11 +100,50 @@ def _value(node, post, key) -> str:
     return (post.get(key) or "").strip()
 
 
-def interpolate(text: str, engine: FormEngine, answers: dict, row: dict | None) -> str:
+def apply_action(engine: FormEngine, answers: dict, action: str) -> bool:
+    """``add:<path>`` adds an instance of the repeat at ``path`` (``kids`` or
+    ``kids/0/visits``); ``remove:<path>:<i>`` removes one. False when the path is not one."""
+    verb, _sep, rest = action.partition(":")
+    if verb not in ("add", "remove"):
+        return False
+    path, index = rest, ""
+    if verb == "remove":
+        path, _sep, index = rest.rpartition(":")
+    parts = path.split("/")
+    target: dict = answers
+    chain: list[str] = []
+    # walk down: name / index / name / index / ... / name
+    for pos in range(0, len(parts) - 1, 2):
+        name, i = parts[pos], parts[pos + 1]
+        rows = target.get(name)
+        node = engine.nodes.get(name)
+        if not (node and node["type"] == "repeat" and isinstance(rows, list)):
+            return False
+        if not i.isdigit() or int(i) >= len(rows) or not isinstance(rows[int(i)], dict):
+            return False
+        chain.append(name)
+        target = rows[int(i)]
+    name = parts[-1]
+    node = engine.nodes.get(name)
+    if node is None or node["type"] != "repeat" or list(engine.chain[name]) != chain:
+        return False
+    rows = target.get(name)
+    rows = rows if isinstance(rows, list) else []
+    if verb == "add":
+        if len(rows) >= MAX_ROWS:
+            return False
+        target[name] = [*rows, engine.initial_row(node)]
+        return True
+    if not index.isdigit() or int(index) >= len(rows):
+        return False
+    rows.pop(int(index))
+    target[name] = rows
+    return True
+
+
+def interpolate(text: str, engine: FormEngine, answers: dict, stack: tuple = ()) -> str:
     def sub(m):
-        name = m.group(1)
-        source = row if (row is not None and name in engine.repeat_of) else answers
-        return str(source.get(name, "")) if isinstance(source, dict) else ""
+        return engine.raw_value(m.group(1), answers, stack)
 
     return _REF.sub(sub, text or "")
 
@@ -113,20 +159,21 @@ def build(
     default = engine.default_lang
     errors = errors or {}
 
-    def item(node, row, prefix, repeat, index):
+    def item(node, stack, path_prefix, input_prefix, action_prefix):
         name = node["name"]
-        path = prefix + name
+        path = path_prefix + name
         if not ev.relevant.get(path, True) or node["type"] in ("calculate", "metadata"):
             return None
         if name == TITLE_NOTE and node["type"] == "note":
             return None
-        source = row if row is not None else ev.answers
+        source = stack[-1][1] if stack else ev.answers
+        field = input_name(name, input_prefix)
         base = {
             "kind": node["type"],
             "name": name,
-            "id": "q-" + input_name(name, repeat, index).replace("__", "-"),
-            "input": input_name(name, repeat, index),
-            "label": interpolate(pick(node.get("label"), lang, default), engine, ev.answers, row)
+            "id": "q-" + field.replace("__", "-"),
+            "input": field,
+            "label": interpolate(pick(node.get("label"), lang, default), engine, ev.answers, stack)
             or name,
             "hint": pick(node.get("hint"), lang, default),
             "required": bool(node.get("required")),
@@ -135,20 +182,35 @@ def build(
         }
         if node["type"] == "group":
             base["children"] = [
-                c for c in (item(n, row, prefix, repeat, index) for n in node["children"]) if c
+                c
+                for c in (
+                    item(n, stack, path_prefix, input_prefix, action_prefix)
+                    for n in node["children"]
+                )
+                if c
             ]
             return base
         if node["type"] == "repeat":
             rows = []
-            for i, r in enumerate(ev.answers.get(name, [])):
+            action = action_prefix + name
+            for i, r in enumerate(source.get(name, []) or []):
+                inner = (*stack, (name, r, i))
                 rows.append(
                     {
                         "index": i,
                         "number": i + 1,
+                        "numbers": ".".join(str(s[2] + 1) for s in inner),
                         "children": [
                             c
                             for c in (
-                                item(n, r, f"{name}[{i}].", name, i) for n in node["children"]
+                                item(
+                                    n,
+                                    inner,
+                                    f"{path}[{i}].",
+                                    f"{field}__{i}__",
+                                    f"{action}/{i}/",
+                                )
+                                for n in node["children"]
                             )
                             if c
                         ],
@@ -156,6 +218,8 @@ def build(
                 )
             base["rows"] = rows
             base["count"] = len(rows)
+            base["action"] = action
+            base["nested"] = bool(stack)
             return base
         value = str(source.get(name, "")) if isinstance(source, dict) else ""
         base["value"] = value
@@ -172,13 +236,14 @@ def build(
             ]
         return base
 
-    return [c for c in (item(n, None, "", None, None) for n in nodes) if c]
+    return [c for c in (item(n, (), "", "", "") for n in nodes) if c]
 
 
 def readable(engine: FormEngine, answers: dict, lang: str) -> list[dict]:
-    """Question/answer pairs of a submitted response, labels in the reader's language."""
+    """Question/answer pairs of a submitted response, labels in the reader's language; answers
+    in repeats are numbered by instance (``2.1.`` is the first visit of the second child)."""
     default = engine.default_lang
-    out = []
+    out: list[dict] = []
 
     def text(node, raw):
         labels = {c["name"]: pick(c.get("label"), lang, default) for c in node.get("choices", [])}
@@ -186,30 +251,26 @@ def readable(engine: FormEngine, answers: dict, lang: str) -> list[dict]:
             return ", ".join(labels.get(v, v) for v in str(raw).split())
         return str(raw)
 
-    for node, repeat in walk(engine.definition["children"]):
-        if repeat is not None:
-            continue
-        if node["type"] in ("group", "repeat"):
-            out.append(
-                {"heading": pick(node.get("label"), lang, default) or node["name"], "rows": []}
-            )
-            if node["type"] == "repeat":
-                for i, r in enumerate(answers.get(node["name"], []) or []):
-                    for inner, _r in walk(node["children"]):
-                        if inner["type"] in VALUE_TYPES and r.get(inner["name"], "") != "":
-                            out.append(
-                                {
-                                    "label": f"{i + 1}. "
-                                    + (pick(inner.get("label"), lang, default) or inner["name"]),
-                                    "value": text(inner, r[inner["name"]]),
-                                }
-                            )
-            continue
-        if node["type"] in VALUE_TYPES and answers.get(node["name"], "") != "":
-            out.append(
-                {
-                    "label": pick(node.get("label"), lang, default) or node["name"],
-                    "value": text(node, answers[node["name"]]),
-                }
-            )
+    def visit(children, source, numbers):
+        for node in children:
+            label = pick(node.get("label"), lang, default) or node["name"]
+            if node["type"] == "group":
+                if not numbers:
+                    out.append({"heading": label, "rows": []})
+                visit(node["children"], source, numbers)
+            elif node["type"] == "repeat":
+                if not numbers:
+                    out.append({"heading": label, "rows": []})
+                for i, r in enumerate(source.get(node["name"], []) or []):
+                    if isinstance(r, dict):
+                        visit(node["children"], r, f"{numbers}{i + 1}.")
+            elif node["type"] in VALUE_TYPES and source.get(node["name"], "") != "":
+                out.append(
+                    {
+                        "label": (f"{numbers} " if numbers else "") + label,
+                        "value": text(node, source[node["name"]]),
+                    }
+                )
+
+    visit(engine.definition["children"], answers or {}, "")
     return out

@@ -16,7 +16,7 @@ from kinlink.core import audit
 
 from .engine import pick
 from .models import FormDefinition, FormPurpose, FormVersion, Response
-from .xlsform import walk
+from .xlsform import level, walk
 
 CITY_SURVEY_ID = "kinlink_city_needs"
 TRAINING_NEEDS = "training_needs"
@@ -99,7 +99,31 @@ def columns_of(definition: dict) -> list[tuple[str, str]]:
 
 
 def repeat_columns(repeat: dict) -> list[str]:
-    return [n["name"] for n, _r in walk(repeat["children"]) if n["type"] not in ("group", "note")]
+    """The question columns of one repeat's sheet: its own level (groups included, the repeats
+    inside it have their own sheets)."""
+    return [
+        n["name"] for n in level(repeat["children"]) if n["type"] not in ("group", "repeat", "note")
+    ]
+
+
+PROGRESS_EVERY = 50
+REPEAT_META = ["_parent_id", "_index", "_parent_key", "_key"]
+
+
+def _repeat_rows(node: dict, rows: list, parent_key: str, submission: str, out: dict) -> None:
+    """Rows of ``node``'s sheet under one parent, then (depth first) those of its inner
+    repeats. Keys follow ODK Central: ``<parent key>/<repeat>[<n>]``."""
+    names = repeat_columns(node)
+    inner = [n for n in level(node["children"]) if n["type"] == "repeat"]
+    for i, item in enumerate(rows or []):
+        if not isinstance(item, dict):
+            continue
+        key = f"{parent_key}/{node['name']}[{i + 1}]"
+        out[node["name"]][1].append(
+            [submission, str(i + 1), parent_key, key] + [str(item.get(n, "")) for n in names]
+        )
+        for child in inner:
+            _repeat_rows(child, item.get(child["name"]), key, submission, out)
 
 
 def _meta(response: Response, deidentified: bool) -> list[str]:
@@ -124,14 +148,29 @@ def _meta_header(version: FormVersion, deidentified: bool) -> list[str]:
     return head
 
 
-def export_rows(*, user, version: FormVersion):
+def may_export(user, version: FormVersion) -> bool:
+    """Form managers export any form but assessments (those stay on their cases); roles that
+    compare cities export the city survey; researchers their interviews."""
+    purpose = version.form.purpose
+    if purpose == FormPurpose.ASSESSMENT:
+        return False
+    return (
+        can(user, "manage_forms")
+        or (purpose == FormPurpose.CITY_SURVEY and can(user, "see_city_surveys"))
+        or (purpose == FormPurpose.INTERVIEW and can(user, "conduct_interviews"))
+    )
+
+
+def export_rows(*, user, version: FormVersion, progress=None):
     """(main header, main rows, {repeat: (header, rows)}), audited. Interviews are always
-    de-identified: a pseudonymous code, never the interviewer's or respondent's identity."""
-    if not (can(user, "manage_forms") or can(user, "see_city_surveys")) and not can(
-        user, "conduct_interviews"
-    ):
+    de-identified: a pseudonymous code, never the interviewer's or respondent's identity.
+    ``progress(done, total)`` is called as responses are written."""
+    if not may_export(user, version):
         raise PermissionDenied("export")
     responses = list(version_responses(user=user, version=version).order_by("submitted_at"))
+    total = len(responses)
+    if progress:
+        progress(0, total)
     deidentified = version.form.purpose == FormPurpose.INTERVIEW
     cols = columns_of(version.definition)
     header = _meta_header(version, deidentified) + [h for h, _n in cols]
@@ -139,15 +178,16 @@ def export_rows(*, user, version: FormVersion):
         _meta(r, deidentified) + [str(r.answers.get(name, "")) for _h, name in cols]
         for r in responses
     ]
-    repeats = {}
+    repeats: dict[str, tuple[list[str], list[list[str]]]] = {}
     for node, _r in walk(version.definition["children"]):
         if node["type"] == "repeat":
-            names = repeat_columns(node)
-            rrows = []
-            for r in responses:
-                for i, item in enumerate(r.answers.get(node["name"], []) or []):
-                    rrows.append([str(r.pk), str(i + 1)] + [item.get(n, "") for n in names])
-            repeats[node["name"]] = (["_parent_id", "_index", *names], rrows)
+            repeats[node["name"]] = ([*REPEAT_META, *repeat_columns(node)], [])
+    top = [n for n in level(version.definition["children"]) if n["type"] == "repeat"]
+    for n, r in enumerate(responses, start=1):
+        for node in top:
+            _repeat_rows(node, r.answers.get(node["name"]), str(r.pk), str(r.pk), repeats)
+        if progress and (n % PROGRESS_EVERY == 0 or n == total):
+            progress(n, total)
     audit.record(
         actor=user,
         action="export",
@@ -157,8 +197,7 @@ def export_rows(*, user, version: FormVersion):
     return header, rows, repeats
 
 
-def export_csv(*, user, version: FormVersion) -> bytes:
-    header, rows, _repeats = export_rows(user=user, version=version)
+def _csv(header: list[str], rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(header)
@@ -166,13 +205,33 @@ def export_csv(*, user, version: FormVersion) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def export_xlsx(*, user, version: FormVersion) -> bytes:
+def export_csv(*, user, version: FormVersion, progress=None) -> bytes:
+    """The main sheet only (repeats: XLSX or the CSV zip)."""
+    header, rows, _repeats = export_rows(user=user, version=version, progress=progress)
+    return _csv(header, rows)
+
+
+def export_zip(*, user, version: FormVersion, progress=None) -> bytes:
+    """A zip of CSV files as ODK Central exports them: ``<form>.csv`` and one
+    ``<form>-<repeat>.csv`` per repeat, linked by ``_parent_key``/``_key``."""
+    import zipfile
+
+    header, rows, repeats = export_rows(user=user, version=version, progress=progress)
+    form_id = version.form.form_id
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{form_id}.csv", _csv(header, rows))
+        for name, (rheader, rrows) in repeats.items():
+            zf.writestr(f"{form_id}-{name}.csv", _csv(rheader, rrows))
+    return buf.getvalue()
+
+
+def export_xlsx(*, user, version: FormVersion, progress=None) -> bytes:
     from openpyxl import Workbook
 
-    header, rows, repeats = export_rows(user=user, version=version)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = version.form.form_id[:31]
+    header, rows, repeats = export_rows(user=user, version=version, progress=progress)
+    wb = Workbook(write_only=True)  # streams rows: several times faster on large exports
+    ws = wb.create_sheet(version.form.form_id[:31])
     ws.append(header)
     for row in rows:
         ws.append(_safe(row))

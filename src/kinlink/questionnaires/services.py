@@ -4,10 +4,9 @@ user's scope ``ObjectDoesNotExist``/``Http404`` (views answer 404)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,11 +16,12 @@ from django.utils.translation import gettext as _
 from kinlink.accounts.roles import can
 from kinlink.core import audit
 
-from .engine import FormEngine
+from .engine import MAX_ROWS, FormEngine
 from .models import AssessmentType, FormDefinition, FormPurpose, FormVersion, Response
-from .xlsform import read_xlsform, walk
+from .xlsform import level, read_xlsform, walk
 
 MAX_WORKBOOK_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 SENSITIVE = (FormPurpose.INTERVIEW, FormPurpose.ASSESSMENT)
 
 
@@ -277,24 +277,33 @@ def response_discard(*, actor, response_id) -> None:
     response.delete()
 
 
-# ---------------------------------------------------------------------- import (CSV)
+# ---------------------------------------------------------- import (CSV, XLSX, CSV zip)
+
+
+class RowError(NamedTuple):
+    """One problem of an import: the sheet or file, its row, the question, the message."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
 
 
 @dataclass
 class ImportResult:
     created: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
+    errors: list[RowError] = field(default_factory=list)
 
 
-def _header_map(definition: dict, header: list[str]) -> dict[int, str]:
-    """Column index → question name. Accepts Kinlink's and KoboToolbox's 'group/question'
-    headers and ODK Central's 'group-question'; option columns ('q/option'), Kobo's own
-    columns ('_id', '_uuid', ...) and unknown columns are ignored."""
-    names = {}
-    for node, repeat in walk(definition["children"]):
-        if repeat is None and node["type"] not in ("group", "repeat", "note"):
-            names[node["name"]] = node
-    groups = {n["name"] for n, _r in walk(definition["children"]) if n["type"] == "group"}
+def _header_map(children: list[dict], header: list[str], containers: set[str]) -> dict[int, str]:
+    """Column index → question name, for the questions of one level (the main sheet, or one
+    repeat's sheet). Accepts Kinlink's and KoboToolbox's 'group/question' headers (also with
+    the repeats around: 'kids/visits/date') and ODK Central's 'group-question'; option columns
+    ('q/option'), Kobo's and ODK's own columns ('_id', 'KEY', ...) and unknown columns are
+    ignored."""
+    names = {
+        node["name"] for node in level(children) if node["type"] not in ("group", "repeat", "note")
+    }
     out: dict[int, str] = {}
     for i, raw in enumerate(header):
         col = (raw or "").strip()
@@ -303,59 +312,220 @@ def _header_map(definition: dict, header: list[str]) -> dict[int, str]:
             continue
         for sep in ("/", "-"):
             parts = col.split(sep)
-            if len(parts) > 1 and parts[-1] in names and all(p in groups for p in parts[:-1]):
+            if len(parts) > 1 and parts[-1] in names and all(p in containers for p in parts[:-1]):
                 out[i] = parts[-1]
                 break
     return out
 
 
-@transaction.atomic
-def responses_import_csv(*, actor, version_id, data: bytes, city: str = "") -> ImportResult:
-    """Import submissions exported from KoboToolbox/ODK (or Kinlink) as CSV into a published
-    version. Every row is validated against the version; if any row fails, nothing is
-    imported and every failing row is reported."""
+def _repeat_of_table(name: str, repeats: dict[str, dict]) -> str | None:
+    """The repeat a sheet or file holds: Kobo names the sheet after the repeat (31 characters
+    at most), ODK Central the file ``<form>-<repeat>.csv``."""
+    for rep in repeats:
+        if name in (rep, rep[:31]) or name.endswith("-" + rep):
+            return rep
+    return None
+
+
+def read_submissions(definition: dict, tables: list) -> tuple[list, list[RowError]]:
+    """Assemble submissions from the tables: the main table's rows, with the rows of each
+    repeat's table under their parent (ODK Central and Kinlink: ``KEY``/``PARENT_KEY`` or
+    ``_key``/``_parent_key``; KoboToolbox: ``_index``/``_parent_index``/
+    ``_parent_table_name``). Returns ([(answers, city, places)], errors) where ``places``
+    maps an answer path prefix ('', 'kids[1].') to (sheet, row) for messages."""
+    repeats = {n["name"]: n for n, _r in walk(definition["children"]) if n["type"] == "repeat"}
+    chain = FormEngine(definition).chain
+    containers = {
+        n["name"] for n, _r in walk(definition["children"]) if n["type"] in ("group", "repeat")
+    }
+    errors: list[RowError] = []
+    main, by_repeat = None, {}
+    for table in tables:
+        rep = _repeat_of_table(table.name, repeats) if len(tables) > 1 else None
+        if rep is not None and rep not in by_repeat:
+            by_repeat[rep] = table
+        elif main is None:
+            main = table
+        else:
+            errors.append(
+                RowError(table.label, 1, "", _("This sheet or file matches no repeat of the form."))
+            )
+    if main is None or not main.header:
+        raise ValidationError(_("The file is empty."))
+    columns = _header_map(definition["children"], main.header, containers)
+    if not columns:
+        raise ValidationError(_("No column of the file matches a question of this form."))
+    city_col = main.column("_city", "city")
+    nodes: dict[str, tuple] = {}  # key → (repeat or "", row dict, sheet, row number)
+    submissions = []
+
+    def register(key, entry, table, rownum):
+        if key in nodes:
+            errors.append(
+                RowError(
+                    table.label,
+                    rownum,
+                    "",
+                    _("The key %(key)s appears twice.") % {"key": key.split(":", 1)[1]},
+                )
+            )
+        nodes[key] = entry
+
+    for rownum, row in main.rows:
+        answers = {name: row[i] if i < len(row) else "" for i, name in columns.items()}
+        city = row[city_col].strip() if city_col is not None and city_col < len(row) else ""
+        entry = ("", answers, main.label, rownum)
+        for col in ("_key", "KEY", "_id"):
+            i = main.column(col)
+            if i is not None and i < len(row) and row[i].strip():
+                register("k:" + row[i].strip(), entry, main, rownum)
+        i = main.column("_index")
+        if i is not None and i < len(row) and row[i].strip():
+            register(f"i:{main.name}#{row[i].strip()}", entry, main, rownum)
+        submissions.append((answers, city, entry))
+    children_of: list = []  # (repeat, row dict, parent key, sheet, row number)
+    for rep, table in by_repeat.items():
+        node = repeats[rep]
+        cols = _header_map(node["children"], table.header, containers)
+        key_col, parent_col = table.column("_key", "KEY"), table.column("_parent_key", "PARENT_KEY")
+        index_col = table.column("_index")
+        pindex_col, ptable_col = table.column("_parent_index"), table.column("_parent_table_name")
+        if parent_col is None and pindex_col is None:
+            errors.append(
+                RowError(
+                    table.label,
+                    1,
+                    "",
+                    _(
+                        "No column links the rows to their parent (_parent_key, PARENT_KEY or "
+                        "_parent_index)."
+                    ),
+                )
+            )
+            continue
+        for rownum, row in table.rows:
+
+            def cell(i, row=row):
+                return row[i].strip() if i is not None and i < len(row) else ""
+
+            answers = {name: row[i] if i < len(row) else "" for i, name in cols.items()}
+            entry = (rep, answers, table.label, rownum)
+            if cell(key_col):
+                register("k:" + cell(key_col), entry, table, rownum)
+            if key_col is None and cell(index_col):  # KoboToolbox: _index is the key
+                register(f"i:{table.name}#{cell(index_col)}", entry, table, rownum)
+            if parent_col is not None:
+                parent = "k:" + cell(parent_col)
+            else:
+                ptable = cell(ptable_col)
+                owner = by_repeat.get(_repeat_of_table(ptable, repeats) or "")
+                parent = f"i:{(owner or main).name}#{cell(pindex_col)}"
+            children_of.append((rep, answers, parent, table.label, rownum))
+    for rep, answers, parent, label, rownum in children_of:
+        found = nodes.get(parent)
+        expected = chain[rep][-1] if chain[rep] else ""
+        if found is None:
+            errors.append(
+                RowError(
+                    label,
+                    rownum,
+                    "",
+                    _("No parent row has the key %(key)s.") % {"key": parent.split(":", 1)[1]},
+                )
+            )
+        elif found[0] != expected:
+            errors.append(
+                RowError(label, rownum, "", _("The parent row is not in the right sheet or file."))
+            )
+        else:
+            found[1].setdefault(rep, []).append(answers)
+            answers["__place__"] = (label, rownum)
+    out = []
+    for answers, city, entry in submissions:
+        places = {"": (entry[2], entry[3])}
+        _places(definition["children"], answers, "", places, errors)
+        out.append((answers, city, places))
+    return out, errors
+
+
+def _places(children, row: dict, prefix: str, places: dict, errors: list) -> None:
+    """Record where each instance came from; refuse more instances than the engine keeps."""
+    for node in level(children):
+        if node["type"] == "repeat":
+            items = row.get(node["name"], []) or []
+            if len(items) > MAX_ROWS:
+                sheet, rownum = _place_of(prefix, places)
+                errors.append(
+                    RowError(
+                        sheet,
+                        rownum,
+                        node["name"],
+                        _("More than %(n)d instances of this repeat in one row.") % {"n": MAX_ROWS},
+                    )
+                )
+            for i, item in enumerate(items):
+                path = f"{prefix}{node['name']}[{i}]."
+                if "__place__" in item:
+                    places[path] = item.pop("__place__")
+                _places(node["children"], item, path, places, errors)
+
+
+def _place_of(path: str, places: dict) -> tuple[str, int]:
+    best = ""
+    for prefix in places:
+        if path.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    return places[best]
+
+
+def responses_import(
+    *, actor, version_id, data: bytes, filename: str = "", city: str = "", progress=None
+) -> ImportResult:
+    """Import submissions exported from KoboToolbox (CSV, or XLSX with a sheet per repeat),
+    ODK Central (CSV, or its zip with a CSV per repeat) or Kinlink into a published version.
+    Every submission is validated against the version; if any fails, nothing is imported and
+    every failing row is reported with its sheet or file."""
+    from .tabular import TableError, read_tables
+
     _require(actor, "manage_forms")
     version = FormVersion.objects.select_related("form").get(
         pk=version_id, published_at__isnull=False
     )
     if version.form.purpose == FormPurpose.ASSESSMENT:
         raise ValidationError(_("Case assessments are answered on the case, not imported."))
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError(_("The file is too large (20 MB at most)."))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_("The file is not UTF-8 text.")) from exc
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
-    result = ImportResult()
-    if not header:
-        raise ValidationError(_("The file is empty."))
-    columns = _header_map(version.definition, header)
-    if not columns:
-        raise ValidationError(_("No column of the file matches a question of this form."))
-    city_col = next((i for i, h in enumerate(header) if h.strip() in ("_city", "city")), None)
+        tables = read_tables(data, filename)
+    except TableError as exc:
+        raise ValidationError(_("The file cannot be read: %(why)s") % {"why": exc}) from exc
+    submissions, errors = read_submissions(version.definition, tables)
+    result = ImportResult(errors=errors)
     engine = FormEngine(version.definition)
     pending = []
-    for rownum, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        answers = {name: row[i] if i < len(row) else "" for i, name in columns.items()}
+    total = len(submissions)
+    for n, (answers, row_city, places) in enumerate(submissions, start=1):
+        if progress and (n % 50 == 0 or n == total):
+            progress(n, total)
         ev = engine.evaluate(answers, final=True)
         if not ev.ok:
             for path, message in ev.errors.items():
-                result.errors.append((rownum, path, message))
+                sheet, rownum = _place_of(path, places)
+                column = path.rsplit(".", 1)[-1]
+                result.errors.append(RowError(sheet, rownum, column, message))
             continue
-        row_city = city
-        if city_col is not None and city_col < len(row) and row[city_col].strip():
-            row_city = row[city_col].strip()
-        pending.append((ev.answers, row_city))
+        pending.append((ev.answers, row_city or city))
     if result.errors:
-        transaction.set_rollback(True)
-        return result
+        return result  # nothing was written
+    with transaction.atomic():  # all or nothing
+        _create_imported(actor, version, pending, result)
+    return result
+
+
+def _create_imported(actor, version, pending, result: ImportResult) -> None:
     now = timezone.now()
     for answers, row_city in pending:
-        response = Response.objects.create(
+        Response.objects.create(
             version=version,
             purpose=version.form.purpose,
             status=Response.Status.SUBMITTED,
@@ -371,11 +541,16 @@ def responses_import_csv(*, actor, version_id, data: bytes, city: str = "") -> I
             submitted_at=now,
         )
         result.created += 1
-        del response
     audit.record(
         actor=actor,
         action="create",
         obj=version,
         detail={"imported_responses": result.created},
     )
-    return result
+
+
+def responses_import_csv(*, actor, version_id, data: bytes, city: str = "") -> ImportResult:
+    """A single CSV file (KoboToolbox, ODK Central or Kinlink)."""
+    return responses_import(
+        actor=actor, version_id=version_id, data=data, filename="file.csv", city=city
+    )

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kinlink.accounts.roles import can
@@ -22,7 +21,7 @@ from kinlink.web.pages import RoleDenied as _RoleDenied
 from kinlink.web.pages import page as make_page
 from kinlink.web.pages import require_role as _require
 
-from . import rendering, selectors, services
+from . import jobs, rendering, selectors, services
 from .engine import FormEngine
 from .models import FormPurpose, Response
 from .xlsform import FormRefused
@@ -135,7 +134,6 @@ def version_detail(request, pk):
             title=rendering.form_title(version.definition, lang),
             preview=rendering.build(engine, version.definition["children"], ev, lang),
             responses=selectors.version_responses(user=request.user, version=version).count(),
-            import_errors=[],
         ),
     )
 
@@ -156,44 +154,81 @@ def version_publish(request, pk):
 @require_POST
 @_page
 def responses_import(request, pk):
+    """Start an import in the background; the job page shows its progress and row errors."""
     _require(request.user, "manage_forms")
     version = selectors.version_get(user=request.user, version_pk=pk)
     upload = request.FILES.get("file")
-    errors: list = []
     if upload is None:
-        messages.error(request, _("Choose a CSV file."))
+        messages.error(request, _("Choose a file to import."))
         return redirect("questionnaires:version", pk=pk)
     try:
-        result = services.responses_import_csv(
+        if upload.size > services.MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is too large (20 MB at most)."))
+        job = jobs.import_start(
             actor=request.user,
             version_id=version.pk,
             data=upload.read(),
+            filename=upload.name,
             city=request.POST.get("city", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("questionnaires:version", pk=pk)
-    if result.errors:
-        errors = result.errors
-        lang = _lang()
-        return render(
-            request,
-            "questionnaires/version.html",
-            _ctx(
-                version=version,
-                title=rendering.form_title(version.definition, lang),
-                preview=[],
-                responses=selectors.version_responses(user=request.user, version=version).count(),
-                import_errors=errors,
-            ),
-            status=200,
+    messages.success(request, _("The import has started."))
+    return redirect("questionnaires:job", pk=job.pk)
+
+
+@require_POST
+@_page
+def export_start(request, pk):
+    """Start an export in the background (CSV, XLSX with a sheet per repeat, or a CSV zip)."""
+    _require(request.user, "manage_forms", "see_city_surveys", "conduct_interviews")
+    try:
+        job = jobs.export_start(
+            actor=request.user, version_id=pk, file_format=request.POST.get("format", "")
         )
-    messages.success(
+    except PermissionDenied as exc:
+        raise _RoleDenied from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("questionnaires:jobs")
+    messages.success(request, _("The export has started."))
+    return redirect("questionnaires:job", pk=job.pk)
+
+
+@require_GET
+@_page
+def job_list(request):
+    return render(
         request,
-        ngettext("%(n)d response imported.", "%(n)d responses imported.", result.created)
-        % {"n": result.created},
+        "questionnaires/jobs.html",
+        _ctx(jobs=jobs.jobs_for(user=request.user)[:50]),
     )
-    return redirect("questionnaires:version", pk=pk)
+
+
+@require_GET
+@_page
+def job_detail(request, pk):
+    job = jobs.job_get(user=request.user, job_pk=pk)
+    lang = _lang()
+    template = "questionnaires/_job.html" if request.headers.get("HX-Request") else None
+    return render(
+        request,
+        template or "questionnaires/job.html",
+        _ctx(job=job, title=rendering.form_title(job.version.definition, lang)),
+    )
+
+
+@require_GET
+@_page
+def job_download(request, pk):
+    try:
+        job, data = jobs.job_result(user=request.user, job_pk=pk)
+    except PermissionDenied as exc:
+        raise _RoleDenied from exc
+    resp = HttpResponse(data, content_type=jobs.FORMATS[job.file_format][1])
+    resp["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    return resp
 
 
 @require_GET
@@ -203,16 +238,17 @@ def export(request, pk):
     from .models import FormVersion
 
     version = FormVersion.objects.select_related("form").get(pk=pk)
-    purpose = version.form.purpose
-    allowed = (
-        can(request.user, "manage_forms")
-        or (purpose == FormPurpose.CITY_SURVEY and can(request.user, "see_city_surveys"))
-        or (purpose == FormPurpose.INTERVIEW and can(request.user, "conduct_interviews"))
-    )
-    if not allowed or purpose == FormPurpose.ASSESSMENT:
+    if not selectors.may_export(request.user, version):
         raise _RoleDenied
     fmt = request.GET.get("format", "csv")
     name = f"{version.form.form_id}-v{version.number}"
+    if fmt == "zip":
+        resp = HttpResponse(
+            selectors.export_zip(user=request.user, version=version),
+            content_type="application/zip",
+        )
+        resp["Content-Disposition"] = f'attachment; filename="{name}-csv.zip"'
+        return resp
     if fmt == "xlsx":
         data = selectors.export_xlsx(user=request.user, version=version)
         resp = HttpResponse(
@@ -292,17 +328,7 @@ def fill(request, pk):
     if request.method == "POST":
         action = request.POST.get("action", "save")
         answers = rendering.read_post(engine, pages[page], request.POST, answers)
-        if action.startswith("add:"):
-            repeat = engine.nodes.get(action[4:])
-            if repeat is not None and repeat["type"] == "repeat":
-                answers[repeat["name"]] = answers.get(repeat["name"], []) + [
-                    engine.initial_row(repeat)
-                ]
-        elif action.startswith("remove:"):
-            _verb, name, index = (action.split(":") + ["", ""])[:3]
-            rows = answers.get(name, [])
-            if isinstance(rows, list) and index.isdigit() and int(index) < len(rows):
-                rows.pop(int(index))
+        rendering.apply_action(engine, answers, action)
         services.response_save(actor=request.user, response_id=response.pk, answers=answers)
         if action == "submit":
             try:

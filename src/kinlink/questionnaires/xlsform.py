@@ -118,8 +118,10 @@ class _Converter:
         self.problems: list[Problem] = []
         self.fallback = fallback_lang
         self.languages: set[str] = set()
-        self.names: dict[str, str] = {}  # name → "top" or the repeat it sits in
-        self.exprs: list[tuple[str, str, str, str, bool]] = []  # where, column, text, scope, names
+        # name → the repeats it sits in, outermost first (() at the top level)
+        self.names: dict[str, tuple[str, ...]] = {}
+        # where, column, text, scope (repeats around the question), bare names allowed
+        self.exprs: list[tuple[str, str, str, tuple[str, ...], bool]] = []
 
     def where(self, name: str) -> str:
         row = self.rows.get(name)
@@ -141,7 +143,7 @@ class _Converter:
             out[code] = str(text)
         return out
 
-    def node(self, raw: dict, repeat: str | None) -> dict | None:
+    def node(self, raw: dict, repeat: tuple[str, ...] = ()) -> dict | None:
         name = raw.get("name", "")
         kind = raw.get("type", "")
         if name == "meta" and kind == "group" and raw.get("control", {}).get("bodyless"):
@@ -176,7 +178,7 @@ class _Converter:
             self.refuse(name, f"required must be yes or no, not an expression ('{req}')")
         if bind.get("jr:requiredMsg"):
             node["required_msg"] = self.langs(bind["jr:requiredMsg"])
-        scope = repeat or ""
+        scope = repeat
         for column, key in (
             ("relevant", "relevant"),
             ("constraint", "constraint"),
@@ -215,9 +217,7 @@ class _Converter:
                 node["choice_filter"] = str(raw["choice_filter"])
                 self.exprs.append((name, "choice_filter", node["choice_filter"], scope, True))
         if kind in ("group", "repeat"):
-            if kind == "repeat" and repeat:
-                self.refuse(name, "a repeat inside a repeat is not supported")
-            inner_repeat = name if kind == "repeat" else repeat
+            inner_repeat = (*repeat, name) if kind == "repeat" else repeat
             node["children"] = [
                 c
                 for c in (self.node(child, inner_repeat) for child in raw.get("children", []))
@@ -225,10 +225,10 @@ class _Converter:
             ]
         return node
 
-    def register(self, name: str, repeat: str | None) -> None:
+    def register(self, name: str, repeat: tuple[str, ...]) -> None:
         if name in self.names:
             self.refuse(name, "the name is used twice (names must be unique in the form)")
-        self.names[name] = repeat or ""
+        self.names[name] = repeat
 
     def check_expressions(self, kinds: dict[str, str]) -> None:
         for name, column, text, scope, allow_names in self.exprs:
@@ -237,17 +237,27 @@ class _Converter:
             except xpath.ExprError as exc:
                 self.refuse(name, f"{column} '{text}': {exc}")
                 continue
+            plain = xpath.plain_references(tree)
             for ref in sorted(xpath.references(tree)):
                 if ref not in self.names:
                     self.refuse(name, f"{column} '{text}': no field named ${{{ref}}}")
-                elif kinds.get(ref) in ("group", "repeat", "note"):
+                    continue
+                if kinds.get(ref) in ("group", "note") or (
+                    ref in plain and kinds.get(ref) == "repeat"
+                ):
                     self.refuse(name, f"{column} '{text}': ${{{ref}}} has no value")
-                elif self.names[ref] and self.names[ref] != scope:
+                    continue
+                around = self.names[ref]
+                if ref in plain and scope[: len(around)] != around:
+                    # one value of a question in a repeat: only from inside that instance
                     self.refuse(
                         name,
                         f"{column} '{text}': ${{{ref}}} is inside repeat "
-                        f"'{self.names[ref]}' and cannot be used outside it",
+                        f"'{around[-1]}' and cannot be used outside it (count() and sum() "
+                        "can use every instance)",
                     )
+            if xpath.uses_position(tree) and not scope:
+                self.refuse(name, f"{column} '{text}': position(..) is only used inside a repeat")
             for pattern in xpath.literal_regexes(tree):
                 try:
                     re.compile(pattern)
@@ -282,7 +292,7 @@ def read_xlsform(data: bytes) -> dict:
     default_key = raw.get("default_language") or DEFAULT
     fallback = language_code(default_key, "en") if default_key != DEFAULT else "en"
     conv = _Converter(_survey_rows(data), fallback)
-    children = [c for c in (conv.node(n, None) for n in raw.get("children", [])) if c]
+    children = [c for c in (conv.node(n) for n in raw.get("children", [])) if c]
     conv.check_expressions(_kinds(children, {}))
     if result.itemsets:
         conv.problems.append(Problem("", "external choices (select_one_from_file) unsupported"))
@@ -300,11 +310,19 @@ def read_xlsform(data: bytes) -> dict:
 
 
 def walk(children: list[dict], repeat: str | None = None):
-    """Every node in document order, with the repeat it sits in (or None)."""
+    """Every node in document order, with the innermost repeat it sits in (or None)."""
     for node in children:
         yield node, repeat
         if node["type"] in ("group", "repeat"):
             yield from walk(node["children"], node["name"] if node["type"] == "repeat" else repeat)
+
+
+def level(children: list[dict]):
+    """The nodes of one level: into groups, not into repeats (a repeat node itself is given)."""
+    for node in children:
+        yield node
+        if node["type"] == "group":
+            yield from level(node["children"])
 
 
 def questions(definition: dict) -> list[dict]:

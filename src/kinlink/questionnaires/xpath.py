@@ -9,7 +9,10 @@ import. The subset (docs/questionnaires.md):
 - literals: numbers, 'strings' or "strings";
 - ``=  !=  <  <=  >  >=``, ``+  -  *  div  mod``, unary ``-``, ``and  or``, parentheses;
 - functions: not, true, false, if, selected, count-selected, string-length, today, coalesce,
-  regex, concat, number, string, int.
+  regex, concat, number, string, int;
+- over repeats: ``count(${f})`` (instances of a repeat or of a question in one), ``sum(${f})``
+  (their values added, XPath's ``sum``: an unanswered one makes the total NaN) and
+  ``position(..)`` (the 1-based number of the current repeat instance).
 
 Values are strings, numbers (float), booleans or dates, as in XPath 1.0: an unanswered question
 is the empty string, an integer or decimal question a number, a date question a date.
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # A tree is a tuple: ("num", float) ("str", text) ("ref", name) ("name", column) ("dot",)
-# ("neg", tree) ("op", symbol, left, right) ("call", function, (args...)).
+# ("dotdot",) ("neg", tree) ("op", symbol, left, right) ("call", function, (args...)).
 Tree = tuple
 
 
@@ -47,7 +50,12 @@ FUNCTIONS: dict[str, tuple[int, int]] = {  # name: (min args, max args)
     "number": (1, 1),
     "string": (1, 1),
     "int": (1, 1),
+    "count": (1, 1),
+    "sum": (1, 1),
+    "position": (1, 1),
 }
+# functions over every instance of a question in a repeat (their argument is a node set)
+AGGREGATES = ("count", "sum")
 
 # binding power of the infix operators (higher binds tighter)
 BINARY: dict[str, int] = {
@@ -73,6 +81,7 @@ _TOKEN = re.compile(
     | (?P<num>\d+(?:\.\d*)?|\.\d+)
     | (?P<str>'[^']*'|"[^"]*")
     | (?P<op><=|>=|!=|=|<|>|\+|-|\*|\(|\)|,)
+    | (?P<dotdot>\.\.(?![\d.]))
     | (?P<dot>\.(?![\d.]))
     | (?P<name>[A-Za-z_][\w.-]*(?<![.-]))
     | (?P<bad>\S+?)(?=\s|$|[()=<>!,+*]|\$\{)
@@ -161,6 +170,8 @@ class _Parser:
             return ("ref", tok.text)
         if tok.kind == "dot":
             return ("dot",)
+        if tok.kind == "dotdot":
+            raise ExprError("'..' is not supported (except in position(..))")
         if tok.kind == "op" and tok.text == "-":
             return ("neg", self.expression(UNARY_BP))
         if tok.kind == "op" and tok.text == "(":
@@ -182,6 +193,12 @@ class _Parser:
         if fname not in FUNCTIONS:
             raise ExprError(f"function {fname}() is not supported")
         self.expect("(")
+        if fname == "position":
+            tok = self.next()
+            if tok.kind != "dotdot":
+                raise ExprError("position() is not supported except as position(..)")
+            self.expect(")")
+            return ("call", fname, (("dotdot",),))
         args: list[Tree] = []
         if not (self.peek().kind == "op" and self.peek().text == ")"):
             args.append(self.expression(0))
@@ -194,6 +211,8 @@ class _Parser:
             raise ExprError(f"{fname}() takes {lo}–{hi} arguments, not {len(args)}")
         if fname in ("selected", "count-selected") and args[0][0] not in ("ref", "dot"):
             raise ExprError(f"the first argument of {fname}() must be a ${{field}}")
+        if fname in AGGREGATES and args[0][0] != "ref":
+            raise ExprError(f"the argument of {fname}() must be a ${{field}}")
         return ("call", fname, tuple(args))
 
 
@@ -226,6 +245,35 @@ def references(tree: Tree) -> set[str]:
     return set()
 
 
+def plain_references(tree: Tree) -> set[str]:
+    """The ${field} names used for their single value (not as the node set of count()/sum())."""
+    kind = tree[0]
+    if kind == "call" and tree[1] in AGGREGATES:
+        return set()
+    if kind == "ref":
+        return {tree[1]}
+    if kind == "neg":
+        return plain_references(tree[1])
+    if kind == "op":
+        return plain_references(tree[2]) | plain_references(tree[3])
+    if kind == "call":
+        out: set[str] = set()
+        for arg in tree[2]:
+            out |= plain_references(arg)
+        return out
+    return set()
+
+
+def uses_position(tree: Tree) -> bool:
+    if tree[0] == "call":
+        return tree[1] == "position" or any(uses_position(a) for a in tree[2])
+    if tree[0] == "op":
+        return uses_position(tree[2]) or uses_position(tree[3])
+    if tree[0] == "neg":
+        return uses_position(tree[1])
+    return False
+
+
 # ------------------------------------------------------------------------------- printing
 
 
@@ -248,6 +296,8 @@ def to_text(tree: Tree) -> str:
         return tree[1]
     if kind == "dot":
         return "."
+    if kind == "dotdot":
+        return ".."
     if kind == "neg":
         return "-" + _wrap(tree[1])
     if kind == "op":
@@ -271,10 +321,14 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @dataclass
 class Context:
     """What an expression sees: ``lookup(name)`` gives a field's typed value, ``dot`` the value
-    under check, ``columns`` a choice's columns (choice filters), ``today`` the date."""
+    under check, ``columns`` a choice's columns (choice filters), ``today`` the date;
+    ``lookup_all(name)`` every instance's value (count, sum), ``position`` the 1-based number
+    of the current repeat instance (0 outside repeats)."""
 
     lookup: Callable[[str], object]
     dot: object = ""
+    lookup_all: Callable[[str], list] | None = None
+    position: int = 0
     columns: Mapping[str, str] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
 
@@ -399,6 +453,14 @@ def _call(name: str, args: tuple, ctx: Context):
         return False
     if name == "today":
         return ctx.today
+    if name == "position":
+        return float(ctx.position)
+    if name in AGGREGATES:
+        ref = args[0][1]
+        items = ctx.lookup_all(ref) if ctx.lookup_all else [ctx.lookup(ref)]
+        if name == "count":
+            return float(len(items))
+        return sum((to_number(v) for v in items), 0.0)
     if name == "if":
         return evaluate(args[1] if to_bool(evaluate(args[0], ctx)) else args[2], ctx)
     if name == "coalesce":

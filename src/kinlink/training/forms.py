@@ -23,6 +23,8 @@ class TrainingForm(forms.ModelForm):
             "trainers",
             "description",
             "max_score",
+            "certificate_share",
+            "visibility",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
@@ -40,6 +42,11 @@ class TrainingForm(forms.ModelForm):
 class ModuleForm(forms.Form):
     title = forms.CharField(label=_("module"), max_length=200)
     minutes = forms.IntegerField(label=_("duration (minutes)"), min_value=1, max_value=10000)
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("session"), max_length=200, required=False)
 
 
 class ParticipantForm(forms.Form):
@@ -78,3 +85,8 @@ class PracticeForm(forms.ModelForm):
             "results": forms.Textarea(attrs={"rows": 3}),
             "trainings": forms.SelectMultiple(attrs={"size": 4}),
         }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # only the trainings published to the author can be named
+        self.fields["trainings"].queryset = Training.objects.restrict(user, "view")

@@ -4,10 +4,13 @@ good-practice library."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kinlink.core.models import KinlinkModel
+from kinlink.accounts.roles import can
+from kinlink.core.models import KinlinkModel, RestrictedQuerySet
 
 
 class Topic(models.TextChoices):
@@ -36,7 +39,17 @@ class Audience(models.TextChoices):
     CITY_STAFF = "city_staff", _("City staff")
 
 
+class Visibility(models.TextChoices):
+    AGENCY = "agency", _("Our agency only")
+    COUNTRY = "country", _("Agencies in our country")
+    ALL = "all", _("Every agency")
+
+
 class Training(KinlinkModel):
+    """A training or webinar, organised by an agency. Trainers of the organising agency see and
+    edit it; other users see it only once it is published to them (``visibility``): trainers
+    in the list and the plan, everyone when linking a good practice to it."""
+
     title = models.CharField(_("title"), max_length=200)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
@@ -52,6 +65,17 @@ class Training(KinlinkModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    visibility = models.CharField(
+        _("published to"), max_length=10, choices=Visibility.choices, default=Visibility.AGENCY
+    )
+    certificate_share = models.PositiveSmallIntegerField(
+        _("sessions needed for a certificate (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The share of the sessions a participant must attend to be certified."),
+    )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training")
@@ -59,6 +83,26 @@ class Training(KinlinkModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return None
+        own = Q(created_by=user)
+        if can(user, "manage_trainings") and user.agency_id:
+            own |= Q(agency_id=user.agency_id)
+        if can(user, "manage_trainings") and action == "change":
+            return own
+        if action == "change":
+            return None
+        published = Q(visibility=Visibility.ALL)
+        if user.agency_id:
+            published |= Q(visibility=Visibility.COUNTRY, agency__country=user.agency.country)
+        return own | published
+
+    def qualifies(self, attended_sessions: int, sessions: int) -> bool:
+        """The certificate rule: at least ``certificate_share`` % of the sessions attended."""
+        return sessions > 0 and attended_sessions * 100 >= self.certificate_share * sessions
 
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
@@ -75,6 +119,20 @@ class TrainingModule(KinlinkModel):
         ordering = ["training", "order"]
 
 
+class TrainingSession(KinlinkModel):
+    """One day or sitting of a training; attendance is recorded per session."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("session"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["training", "held_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}".strip()
+
+
 class Participant(KinlinkModel):
     """A user of Kinlink or an external person."""
 
@@ -89,6 +147,9 @@ class Participant(KinlinkModel):
     pre_score = models.PositiveSmallIntegerField(_("pre-test score"), null=True, blank=True)
     post_score = models.PositiveSmallIntegerField(_("post-test score"), null=True, blank=True)
     certificate_number = models.CharField(max_length=40, blank=True)
+    sessions = models.ManyToManyField(
+        TrainingSession, blank=True, related_name="present", verbose_name=_("sessions attended")
+    )
 
     class Meta:
         ordering = ["training", "name"]

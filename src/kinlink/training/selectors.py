@@ -11,12 +11,38 @@ from .models import GoodPractice, Participant, Topic, Training
 
 
 def trainings(*, user) -> QuerySet[Training]:
+    """The trainings of the trainer's agency, and those other agencies published to them."""
     if not can(user, "manage_trainings"):
         raise PermissionDenied("manage_trainings")
-    return Training.objects.annotate(
-        n_participants=Count("participants"),
-        n_attended=Count("participants", filter=Q(participants__attended=True)),
+    return (
+        Training.objects.restrict(user, "view")
+        .select_related("agency")
+        .annotate(
+            n_participants=Count("participants", distinct=True),
+            n_attended=Count("participants", filter=Q(participants__attended=True), distinct=True),
+            n_sessions=Count("sessions", distinct=True),
+        )
     )
+
+
+def may_edit(user, training: Training) -> bool:
+    return Training.objects.restrict(user, "change").filter(pk=training.pk).exists()
+
+
+def attendance_rows(training: Training) -> tuple[list, list[dict]]:
+    """(sessions, one row per participant: the sessions attended and the count)."""
+    sessions = list(training.sessions.all())
+    rows = []
+    for p in training.participants.prefetch_related("sessions"):
+        present = {s.pk for s in p.sessions.all()}
+        rows.append(
+            {
+                "p": p,
+                "cells": [(s, s.pk in present) for s in sessions],
+                "count": len(present),
+            }
+        )
+    return sessions, rows
 
 
 def training_get(*, user, training_id) -> Training:
@@ -24,9 +50,11 @@ def training_get(*, user, training_id) -> Training:
 
 
 def participant_for_certificate(*, user, participant_id) -> Participant:
-    """The trainer, or the participant themself; only for someone who attended."""
+    """A trainer of the organising agency, or the participant themself; only for someone who
+    attended (with sessions: enough of them)."""
     p = Participant.objects.select_related("training").get(pk=participant_id)
-    if not (can(user, "manage_trainings") or (p.user_id and p.user_id == user.pk)):
+    own = bool(p.user_id and p.user_id == user.pk)
+    if not (own or (can(user, "manage_trainings") and may_edit(user, p.training))):
         raise Participant.DoesNotExist
     if not p.attended:
         raise Participant.DoesNotExist
@@ -55,7 +83,7 @@ def training_plan(*, user, lang: str) -> list[dict]:
 
     comparison = city_comparison(user=user, lang=lang)
     held: dict[str, list[Training]] = {}
-    for t in Training.objects.order_by("starts_on"):
+    for t in Training.objects.restrict(user, "view").order_by("starts_on"):
         held.setdefault(t.topic, []).append(t)
     topics = set(Topic.values)
     return [

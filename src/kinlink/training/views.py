@@ -19,6 +19,7 @@ from kinlink.web.pages import require_role as _require
 
 from . import forms as f
 from . import selectors, services
+from .models import Visibility
 
 
 def _ctx(**extra):
@@ -52,24 +53,46 @@ def training_create(request):
             "training/list.html",
             _ctx(trainings=selectors.trainings(user=request.user), form=form),
         )
-    training = services.training_create(actor=request.user, data=form.cleaned_data)
+    try:
+        training = services.training_create(actor=request.user, data=form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(
+            request,
+            "training/list.html",
+            _ctx(trainings=selectors.trainings(user=request.user), form=form),
+        )
     messages.success(request, _("Training created."))
     return redirect("training:detail", pk=training.pk)
 
 
 def _detail(request, training, **forms):
+    sessions, rows = selectors.attendance_rows(training)
     return render(
         request,
         "training/detail.html",
         _ctx(
             training=training,
+            can_edit=selectors.may_edit(request.user, training),
             participants=list(training.participants.all()),
+            sessions=sessions,
+            rows=rows,
             summary=selectors.score_summary(training),
             module_form=forms.get("module_form") or f.ModuleForm(),
+            session_form=forms.get("session_form") or f.SessionForm(),
             participant_form=forms.get("participant_form") or f.ParticipantForm(),
+            visibility_choices=Visibility.choices,
             errors=forms.get("errors", []),
         ),
     )
+
+
+def _editable(request, pk):
+    """The training if the user may edit it: 404 when hidden, 403 when only published to them."""
+    training = selectors.training_get(user=request.user, training_id=pk)
+    if not selectors.may_edit(request.user, training):
+        raise _RoleDenied
+    return training
 
 
 @require_GET
@@ -83,7 +106,7 @@ def training_detail(request, pk):
 @_page
 def module_add(request, pk):
     _require(request.user, "manage_trainings")
-    training = selectors.training_get(user=request.user, training_id=pk)
+    training = _editable(request, pk)
     form = f.ModuleForm(request.POST)
     if not form.is_valid():
         return _detail(request, training, module_form=form)
@@ -93,9 +116,41 @@ def module_add(request, pk):
 
 @require_POST
 @_page
+def session_add(request, pk):
+    _require(request.user, "manage_trainings")
+    training = _editable(request, pk)
+    form = f.SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_add(actor=request.user, training_id=pk, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("held_on", exc)
+        else:
+            return redirect("training:detail", pk=pk)
+    return _detail(request, training, session_form=form)
+
+
+@require_POST
+@_page
+def publish(request, pk):
+    _require(request.user, "manage_trainings")
+    _editable(request, pk)
+    try:
+        services.training_publish(
+            actor=request.user, training_id=pk, visibility=request.POST.get("visibility", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Who sees the training was updated."))
+    return redirect("training:detail", pk=pk)
+
+
+@require_POST
+@_page
 def participant_add(request, pk):
     _require(request.user, "manage_trainings")
-    training = selectors.training_get(user=request.user, training_id=pk)
+    training = _editable(request, pk)
     form = f.ParticipantForm(request.POST)
     if form.is_valid():
         try:
@@ -120,9 +175,10 @@ def _score(raw: str):
 @_page
 def results_record(request, pk):
     _require(request.user, "manage_trainings")
-    training = selectors.training_get(user=request.user, training_id=pk)
+    training = _editable(request, pk)
     if request.POST.get("save") != "yes":
         return _detail(request, training, errors=[_("Nothing was saved.")])
+    sessions = list(training.sessions.all())
     try:
         results = [
             services.Result(
@@ -130,6 +186,9 @@ def results_record(request, pk):
                 attended=request.POST.get(f"attended-{p.pk}") == "on",
                 pre_score=_score(request.POST.get(f"pre-{p.pk}", "")),
                 post_score=_score(request.POST.get(f"post-{p.pk}", "")),
+                sessions=[
+                    str(s.pk) for s in sessions if request.POST.get(f"att-{p.pk}-{s.pk}") == "on"
+                ],
             )
             for p in training.participants.all()
         ]
@@ -191,7 +250,7 @@ def practices(request, form=None):
             practices=selectors.practices(user=request.user, query=query, tag=tag),
             query=query,
             tag=tag,
-            form=form or f.PracticeForm(),
+            form=form or f.PracticeForm(user=request.user),
         ),
     )
 
@@ -199,7 +258,7 @@ def practices(request, form=None):
 @require_POST
 @_page
 def practice_add(request):
-    form = f.PracticeForm(request.POST)
+    form = f.PracticeForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(
             request,
