@@ -71,3 +71,11 @@ def test_build_approve_export_release(world, live_server, new_page, artifacts):
     assert all(v == 0 or v >= 5 for v in published)
     flags = {r[rows[0].index("flag")] for r in rows[2:]}
     assert "primary" in flags
+    # the printable PDF of the same approved release
+    with mgr.expect_download() as info:
+        mgr.click("a:has-text('Download PDF')")
+    assert info.value.path().read_bytes().startswith(b"%PDF-")
+    # the country profile page
+    mgr.goto(f"{base}/statistics/profile/")
+    assert mgr.locator("#laws").count() == 1
+    shot(mgr, "04-country-profile")

@@ -38,5 +38,6 @@ urlpatterns = [
         SpectacularAPIView.as_view(custom_settings={"ENUM_NAME_OVERRIDES": ENUM_NAMES}),
         name="schema",
     ),
+    path("v1/stats/", include("kinlink.api.stats", namespace="statsapi")),
     path("v1/", include("kinlink.api.urls_v1", namespace="v1")),
 ]

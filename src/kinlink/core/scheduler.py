@@ -31,6 +31,7 @@ JOBS: list[Job] = [
     ),
     Job("alerts.evaluate_all", timedelta(hours=1), "kinlink.alerts.tasks.evaluate_all_alerts"),
     Job("exchange.deliver_due", timedelta(minutes=1), "kinlink.exchange.tasks.deliver_due"),
+    Job("stats.refresh_facts", timedelta(hours=24), "kinlink.stats.tasks.refresh_facts"),
 ]
 
 

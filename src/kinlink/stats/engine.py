@@ -4,17 +4,36 @@
 ``protect`` applies rules 46-47 and returns what may be published. Every table carries the
 number of records left out and why (rule 48).
 
-Counts: one aggregate query per breakdown, with a conditional count per indicator, so a
-release over a million cases scans the fact table a handful of times.
+A release over a million cases reads the fact table once for every count table and the
+left-out counts (GROUPING SETS on PostgreSQL, one read grouped with numpy on SQLite) and once
+for the medians (see bench/stats/RESULTS.md).
 """
 
 from __future__ import annotations
 
+import operator
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
+from functools import reduce
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+import numpy as np
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DateTimeField,
+    F,
+    FloatField,
+    Q,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import indicators as ind
@@ -116,28 +135,60 @@ def compute(q: Query, params: Parameters) -> list[Result]:
     wanted = [ind.get(code) for code in q.indicators]
     counts = [i for i in wanted if i.kind == "count"]
     medians = [i for i in wanted if i.kind == "median"]
-    qs = base_queryset(q, params)
-    ok = qs.filter(basis=Basis.OK)
     results = {i.code: Result(i.code, [], {}) for i in wanted}
+    if not wanted:
+        return []
+    cond = {i.code: _sargable(i.condition(q.period)) for i in wanted}
+    # a record that no indicator asked for counts cannot change any table: skip it early
+    distinct = [c for n, c in enumerate(cond.values()) if c not in list(cond.values())[:n]]
+    qs = base_queryset(q, params).filter(reduce(operator.or_, distinct))
+    dims = {code: _dim_field(q, code) for code in q.breakdowns}
+    band = _age_expr(bands)
 
-    # records left out, by reason, per indicator
-    if wanted:
-        cond = {i.code: i.condition(q.period) for i in wanted}
-        extra_median = {i.code: Q(**{f"{i.value_field}__isnull": False}) for i in medians}
-        left = (
-            qs.exclude(basis=Basis.OK)
-            .values("basis")
-            .annotate(
-                **{
-                    f"n_{code}": Count("pk", filter=c & extra_median.get(code, Q()))
-                    for code, c in cond.items()
-                }
-            )
+    # ---- one pass for every count table and the records left out (rule 48)
+    ok = Q(basis=Basis.OK)
+    flags = {f"f_{i.code}": cond[i.code] & ok for i in counts}
+    for i in wanted:
+        extra = Q(**{f"{i.value_field}__isnull": False}) if i.kind == "median" else Q()
+        flags[f"l_{i.code}"] = cond[i.code] & extra & ~ok
+    sets = [("left", ("basis",))]
+    if counts:
+        sets += [(AGE_SEX, ("band", "sex"))] + [(code, (f,)) for code, f in dims.items()]
+    median_sets = [
+        (AGE_SEX, ("band", "sex")),
+        (AGE_SEX, ("band",)),
+        (AGE_SEX, ("sex",)),
+        (AGE_SEX, ()),
+    ] + [(code, (f,)) for code, f in dims.items()]
+    values = {
+        f"v_{i.code}": Case(
+            When(cond[i.code] & ok, then=F(i.value_field)), default=None, output_field=FloatField()
         )
-        for row in left:
-            for code in cond:
-                if row[f"n_{code}"]:
-                    results[code].left_out[row["basis"]] = row[f"n_{code}"]
+        for i in medians
+    }
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            # room to hash the groups and sort the medians' values in memory
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cells = _grouped_sums(qs.annotate(band=band), sets, flags)
+            if medians:
+                with_value = reduce(
+                    operator.or_,
+                    (cond[i.code] & Q(**{f"{i.value_field}__isnull": False}) for i in medians),
+                )
+                groups = _medians(
+                    qs.filter(ok & with_value).annotate(band=band, **values),
+                    ("band", "sex", *dims.values()),
+                    median_sets,
+                    list(values),
+                )
+    else:
+        # one pass that reads the records; counts and medians are grouped here
+        cells, groups = _fetched_cells(qs.annotate(band=band), sets, flags, median_sets, values)
+    for row in cells["left"]:
+        for i in wanted:
+            if row[f"l_{i.code}"]:
+                results[i.code].left_out[row["basis"]] = row[f"l_{i.code}"]
 
     def grid_from(cells: dict, rows, cols):
         interior = [[cells.get((r, c), 0) for c, _l in cols] for r, _l in rows]
@@ -145,11 +196,10 @@ def compute(q: Query, params: Parameters) -> list[Result]:
 
     # ---- counts: age band x sex
     if counts:
-        aggregates = {f"n_{i.code}": Count("pk", filter=i.condition(q.period)) for i in counts}
         per = defaultdict(dict)
-        for row in ok.annotate(band=_age_expr(bands)).values("band", "sex").annotate(**aggregates):
+        for row in cells[AGE_SEX]:
             for i in counts:
-                per[i.code][(row["band"], row["sex"])] = row[f"n_{i.code}"]
+                per[i.code][(row["band"], row["sex"])] = row[f"f_{i.code}"]
         for i in counts:
             results[i.code].tables.append(
                 Table(
@@ -162,13 +212,12 @@ def compute(q: Query, params: Parameters) -> list[Result]:
                 )
             )
         # ---- counts: one-way tables
-        for code in q.breakdowns:
+        for code, key in dims.items():
             dim = ind.DIMENSIONS[code]
-            key = _area_expr(q.geography_level) if code == "area" else dim.field
             per = defaultdict(dict)
-            for row in ok.values(key).annotate(**aggregates):
+            for row in cells[code]:
                 for i in counts:
-                    per[i.code][row[key]] = row[f"n_{i.code}"]
+                    per[i.code][row[key]] = row[f"f_{i.code}"]
             seen = {k for d in per.values() for k, n in d.items() if n}
             rows = _labels(dim, seen)
             for i in counts:
@@ -184,48 +233,316 @@ def compute(q: Query, params: Parameters) -> list[Result]:
                     )
                 )
 
-    # ---- medians
+    # ---- medians: (median, records) per cell
     for i in medians:
-        fields = ["band", "sex", *(_dim_field(q, d) for d in q.breakdowns), i.value_field]
-        rows_ = (
-            ok.filter(i.condition(q.period), **{f"{i.value_field}__isnull": False})
-            .annotate(band=_age_expr(bands))
-            .values_list(*fields)
-        )
-        groups: dict = defaultdict(list)
-        for rec in rows_.iterator(chunk_size=5000):
-            value = rec[-1]
-            band, sex = rec[0], rec[1]
-            for key in ((band, sex), (band, "total"), ("total", sex), ("total", "total")):
-                groups[(AGE_SEX, key)].append(value)
-            for d, cat in zip(q.breakdowns, rec[2:-1], strict=True):
-                groups[(d, cat)].append(value)
-                groups[(d, "total")].append(value)
+        got = groups[f"v_{i.code}"]
+
+        def cell(key, got=got):
+            return got.get(key, (None, 0))
+
         rows_all = age_rows + [("total", total_label)]
         cols_all = sex_cols + [("total", total_label)]
-        vals = [
-            [_median(groups.get((AGE_SEX, (r, c)))) for c, _l in cols_all] for r, _l in rows_all
+        keys = [
+            [
+                (AGE_SEX, (r if r != "total" else None, c if c != "total" else None))
+                for c, _l in cols_all
+            ]
+            for r, _l in rows_all
         ]
-        ns = [[len(groups.get((AGE_SEX, (r, c)), [])) for c, _l in cols_all] for r, _l in rows_all]
+        vals = [[cell(k)[0] for k in row] for row in keys]
+        ns = [[cell(k)[1] for k in row] for row in keys]
         results[i.code].tables.append(
             Table(i.code, AGE_SEX, "median", rows_all, cols_all, vals, ns)
         )
-        for d in q.breakdowns:
-            cats = _labels(
-                ind.DIMENSIONS[d], {k for (dd, k) in groups if dd == d and k != "total"}
-            ) + [("total", total_label)]
+        for code in dims:
+            found = {k[1] for k in got if k[0] == code and k[1] is not None}
+            cats = _labels(ind.DIMENSIONS[code], found) + [("total", total_label)]
+            ks = [(code, k) if k != "total" else (AGE_SEX, (None, None)) for k, _l in cats]
             results[i.code].tables.append(
                 Table(
                     i.code,
-                    d,
+                    code,
                     "median",
                     cats,
                     [("value", str(i.unit))],
-                    [[_median(groups.get((d, k)))] for k, _l in cats],
-                    [[len(groups.get((d, k), []))] for k, _l in cats],
+                    [[cell(k)[0]] for k in ks],
+                    [[cell(k)[1]] for k in ks],
                 )
             )
     return [results[i.code] for i in wanted]
+
+
+def _grouped_sums(qs, sets, flags: dict[str, Q]) -> dict[str, list[dict]]:
+    """How many records of ``qs`` meet each condition of ``flags``, per group of each of
+    ``sets`` ((name, columns)), in one pass over the fact table.
+
+    Each record carries the conditions it meets as the bits of one integer; the database
+    counts records per group and bit pattern (few patterns occur), and the counts per
+    condition are summed from the patterns here. PostgreSQL groups with GROUPING SETS;
+    SQLite materialises the records once (a CTE) and groups them once per set."""
+    columns = list(dict.fromkeys(c for _n, cols in sets for c in cols))
+    names = list(flags)
+    chunks = [names[k : k + 60] for k in range(0, len(names), 60)] or [[]]
+    masks = {
+        f"m_{j}": reduce(
+            operator.add,
+            [
+                Case(When(flags[n], then=Value(1 << b)), default=Value(0))
+                for b, n in enumerate(chunk)
+            ],
+            Value(0),
+        )
+        for j, chunk in enumerate(chunks)
+    }
+    for name in masks:
+        masks[name].output_field = BigIntegerField()
+    inner, params = qs.annotate(**masks).values(*columns, *masks).query.sql_with_params()
+    groupings = list(dict.fromkeys(cols for _n, cols in sets))
+    rows = _grouping_sets(
+        inner, params, [*columns, *masks], [(*g, *masks) for g in groupings], ["COUNT(*)"]
+    )
+    width = len(columns)
+    found: dict = defaultdict(dict)
+    for g, row in rows:
+        key = row[:width]
+        sums = found[groupings[g]].get(key)
+        if sums is None:
+            sums = found[groupings[g]][key] = dict.fromkeys(names, 0)
+        n = row[-1]
+        for chunk, mask in zip(chunks, row[width:-1], strict=True):
+            for b, name in enumerate(chunk):
+                if mask >> b & 1:
+                    sums[name] += n
+    return {
+        name: [dict(zip(columns, key, strict=True)) | sums for key, sums in found[cols].items()]
+        for name, cols in sets
+    }
+
+
+def _grouping_sets(inner: str, params, columns, groupings, aggregates) -> list[tuple]:
+    """(index of the grouping, row of the columns then the aggregates) for each group of each
+    grouping of the rows of ``inner``; a column outside the grouping is None."""
+    cols = ", ".join(qn(c) for c in columns)
+    aggs = ", ".join(aggregates)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            masks = {
+                sum(1 << (len(columns) - 1 - j) for j, c in enumerate(columns) if c not in g): n
+                for n, g in enumerate(groupings)
+            }
+            sets = ", ".join(f"({', '.join(qn(c) for c in g)})" for g in groupings)
+            cursor.execute(
+                f"SELECT GROUPING({cols}), {cols}, {aggs} "  # noqa: S608
+                f"FROM ({inner} OFFSET 0) s GROUP BY GROUPING SETS ({sets})",
+                params,
+            )
+            return [(masks[row[0]], row[1:]) for row in cursor.fetchall()]
+        parts = []
+        for n, g in enumerate(groupings):
+            picked = ", ".join(qn(c) if c in g else f"NULL AS {qn(c)}" for c in columns)
+            by = f" GROUP BY {', '.join(qn(c) for c in g)}" if g else ""
+            parts.append(f"SELECT {n}, {picked}, {aggs} FROM s{by}")  # noqa: S608
+        cursor.execute(f"WITH s AS MATERIALIZED ({inner}) {' UNION ALL '.join(parts)}", params)
+        return [(row[0], row[1:]) for row in cursor.fetchall()]
+
+
+def _medians(qs, columns, sets, value_columns) -> dict[str, dict]:
+    """Median and number of records of each value column per group of each set.
+
+    Returns {value column: {(set name, key): (median rounded to 0.1, n)}} where the key is
+    the tuple of the set's column values (a single value for a one-column set other than
+    age x sex); a column left out of a set is None. The median is that of
+    ``statistics.median``: the middle value, or the mean of the two middle values."""
+    out: dict[str, dict] = {v: {} for v in value_columns}
+    inner, params = qs.values(*columns, *value_columns).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        picks = []
+        for v in value_columns:
+            order = f"WITHIN GROUP (ORDER BY {qn(v)})"
+            picks += [
+                f"COUNT({qn(v)})",
+                f"percentile_disc(0.5) {order}",
+                f"percentile_disc(0.5 + 1e-9) {order}",  # the upper middle when n is even
+            ]
+        groupings = [cols for _name, cols in sets]
+        width = len(columns)
+        for g, row in _grouping_sets(inner, params, columns, groupings, picks):
+            name, cols = sets[g]
+            key = _set_key(name, cols, dict(zip(columns, row[:width], strict=True)))
+            for j, v in enumerate(value_columns):
+                n, lo, hi = row[width + 3 * j : width + 3 * j + 3]
+                if n:
+                    mid = lo if n % 2 else (lo + hi) / 2
+                    out[v][key] = (round(float(mid), 1), n)
+        return out
+    raise NotImplementedError("medians in SQL need PostgreSQL")
+
+
+def _fetched_cells(qs, sets, flags: dict[str, Q], median_sets, values: dict):
+    """``_grouped_sums`` and ``_medians`` from one read of the records, grouped here with
+    numpy (SQLite: a GROUP BY per table costs about as much as reading the records once)."""
+    columns = list(dict.fromkeys(c for _n, cols in [*sets, *median_sets] for c in cols))
+    names = list(flags)
+    chunks = [names[k : k + 62] for k in range(0, len(names), 62)] or [[]]
+    masks = {}
+    for j, chunk in enumerate(chunks):
+        masks[f"m_{j}"] = reduce(
+            operator.add,
+            [
+                Case(When(flags[n], then=Value(1 << b)), default=Value(0))
+                for b, n in enumerate(chunk)
+            ],
+            Value(0),
+        )
+        masks[f"m_{j}"].output_field = BigIntegerField()
+    inner, params = (
+        qs.annotate(**masks, **values).values(*columns, *masks, *values).query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(inner, params)
+        rows = cursor.fetchall()
+    width = len(columns)
+    data = list(zip(*rows, strict=True)) or [()] * (width + len(masks) + len(values))
+    codes, uniques = [], []
+    for j in range(width):
+        index: dict = {}
+        codes.append(np.array([index.setdefault(x, len(index)) for x in data[j]], dtype=np.int64))
+        uniques.append(list(index))
+    mask_codes = []  # (code per record, pattern per code) of each mask column
+    for j in range(len(masks)):
+        patterns, inverse = np.unique(
+            np.array(data[width + j], dtype=np.int64), return_inverse=True
+        )
+        mask_codes.append((inverse.astype(np.int64), patterns.tolist()))
+    cells: dict = {}
+    for name, cols in sets:
+        group = _group_codes(cols, columns, codes, uniques, len(rows))
+        found: dict = {}
+        if len(rows):
+            # one integer per (group, patterns of conditions): count them with bincount
+            combined = group
+            for mc in mask_codes:
+                combined = combined * len(mc[1]) + mc[0]
+            counts = np.bincount(combined)
+            for code in np.flatnonzero(counts).tolist():
+                n = int(counts[code])
+                patterns = []
+                for mc in reversed(mask_codes):
+                    code, r = divmod(code, len(mc[1]))
+                    patterns.append(mc[1][r])
+                key = _decode(code, cols, columns, uniques)
+                sums = found.get(key)
+                if sums is None:
+                    sums = found[key] = dict.fromkeys(names, 0)
+                for chunk, m in zip(chunks, reversed(patterns), strict=True):
+                    for b, flag in enumerate(chunk):
+                        if m >> b & 1:
+                            sums[flag] += n
+        cells[name] = [dict(zip(cols, k, strict=True)) | sums for k, sums in found.items()]
+    groups: dict[str, dict] = {v: {} for v in values}
+    for j, v in enumerate(values):
+        vals = np.array(data[width + len(masks) + j], dtype=float)
+        has = ~np.isnan(vals)
+        vals = vals[has]
+        if not len(vals):
+            continue
+        for name, cols in median_sets:
+            group = _group_codes(cols, columns, codes, uniques, len(rows))[has]
+            order = np.lexsort((vals, group))
+            sorted_vals, sorted_group = vals[order], group[order]
+            starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+            ends = np.r_[starts[1:], len(sorted_group)]
+            for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+                n = e - s
+                key = dict(
+                    zip(cols, _decode(int(sorted_group[s]), cols, columns, uniques), strict=True)
+                )
+                lo, hi = float(sorted_vals[s + (n - 1) // 2]), float(sorted_vals[s + n // 2])
+                mid = lo if n % 2 else (lo + hi) / 2
+                groups[v][_set_key(name, cols, key)] = (round(mid, 1), n)
+    return cells, groups
+
+
+def _group_codes(cols, columns, codes, uniques, n: int):
+    group = np.zeros(n, dtype=np.int64)
+    for c in cols:
+        k = columns.index(c)
+        group = group * len(uniques[k]) + codes[k]
+    return group
+
+
+def _decode(code: int, cols, columns, uniques) -> tuple:
+    parts = []
+    for c in reversed(cols):
+        k = columns.index(c)
+        code, r = divmod(code, len(uniques[k]))
+        parts.append(uniques[k][r])
+    return tuple(reversed(parts))
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _set_key(name: str, cols, values: dict):
+    if name == AGE_SEX:
+        return (name, (values.get("band"), values.get("sex")))
+    return (name, values[cols[0]])
+
+
+_DATE_RANGE = {"gte": ("gte", 0), "gt": ("gte", 1), "lte": ("lt", 1), "lt": ("lt", 0)}
+
+
+def _sargable(cond: Q) -> Q:
+    """The same condition with ``<datetime>__date__<op>=<date>`` as a range on the datetime.
+
+    Equivalent (the day starts at midnight in the current time zone, as ``__date`` takes it),
+    but compared on the column itself: no per-row date conversion (a Python function on
+    SQLite) and an index can serve it."""
+    out = Q()
+    out.connector, out.negated = cond.connector, cond.negated
+    tz = timezone.get_current_timezone()
+    for child in cond.children:
+        if isinstance(child, Q):
+            out.children.append(_sargable(child))
+            continue
+        if not (isinstance(child, tuple) and len(child) == 2 and isinstance(child[0], str)):
+            out.children.append(child)
+            continue
+        lookup, value = child
+        parts = lookup.split("__")
+        if parts[-1] == "date":
+            parts.append("exact")
+        field, op = "__".join(parts[:-2]), parts[-1]
+        if (
+            len(parts) < 3
+            or parts[-2] != "date"
+            or type(value) is not date
+            or value == date.max
+            or op not in (*_DATE_RANGE, "exact")
+            or not isinstance(_field_or_none(field), DateTimeField)
+        ):
+            out.children.append(child)
+            continue
+
+        def start(day, days=0):
+            return datetime.combine(day + timedelta(days=days), dt_time.min, tzinfo=tz)
+
+        if op == "exact":
+            out.children.append(
+                Q(**{f"{field}__gte": start(value), f"{field}__lt": start(value, 1)})
+            )
+        else:
+            to, days = _DATE_RANGE[op]
+            out.children.append((f"{field}__{to}", start(value, days)))
+    return out
+
+
+def _field_or_none(name: str):
+    try:
+        return CaseFact._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def _dim_field(q: Query, code: str) -> str:

@@ -145,3 +145,23 @@ def to_dhis2(release: Release, *, org_unit: str = "") -> dict:
                     }
                 )
     return {"dataSet": "kinlink-statistics", "dataValues": values}
+
+
+def to_pdf(release: Release, blocks: list[dict]) -> bytes:
+    """A printable PDF of an approved release: parameters, approval, definitions, the
+    protected tables with their suppression marks; right to left in Arabic."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "stats/release_pdf.html",
+        {
+            "release": release,
+            "params": release.parameters,
+            "blocks": blocks,
+            "LANGUAGE_CODE": translation.get_language(),
+            "LANGUAGE_BIDI": translation.get_language_bidi(),
+        },
+    )
+    return HTML(string=html).write_pdf()

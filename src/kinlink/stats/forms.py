@@ -93,3 +93,50 @@ class SurveyForm(forms.Form):
     domain = forms.CharField(
         label=_("Domain column (1 = in the group)"), required=False, max_length=100
     )
+
+
+class LawForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    adopted_on = forms.DateField(
+        label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    in_force = forms.BooleanField(label=_("In force"), required=False, initial=True)
+    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=2000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import LawPolicy
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = LawPolicy.Kind.choices
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end of the period is before its start."))
+        return data
+
+
+class ExtractForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    period_start = forms.DateField(
+        label=_("Registered from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Registered to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    columns = forms.MultipleChoiceField(label=_("Columns"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        from .extracts import COLUMNS
+
+        super().__init__(*args, **kwargs)
+        self.fields["columns"].choices = [(c.code, c.label) for c in COLUMNS.values()]

@@ -63,6 +63,7 @@ class Dimension:
     field: str
     choices: tuple = ()  # fixed categories (code, label); empty: the values found
     hxl: str = ""
+    sources: tuple[str, ...] = ()  # the fact sources that have this field; empty: all
 
 
 UNKNOWN = _("Unknown")

@@ -82,6 +82,11 @@ class Release(KinlinkModel):
         APPROVED = "approved", _("Approved for publication")
         REJECTED = "rejected", _("Returned for changes")
 
+    class Kind(models.TextChoices):
+        TABLES = "tables", _("Protected tables")
+        EXTRACT = "extract", _("Research extract (pseudonymised records)")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TABLES)
     title = models.CharField(_("title"), max_length=200)
     version = models.PositiveIntegerField(default=1)
     country = models.CharField(max_length=2)
@@ -117,3 +122,71 @@ class Release(KinlinkModel):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+
+class DomainFact(models.Model):
+    """One row per record of another domain (a referral, a placement, a cross-border request),
+    with the dimensions of its case copied from ``CaseFact`` (so the same consent basis and
+    breakdowns apply) and the few fields its indicators need. No names, no free text.
+
+    Rebuilt by ``domain_facts.refresh`` after the case facts; read only through
+    ``.system("statistics")``."""
+
+    source = models.CharField(max_length=20)  # referrals | care | exchange
+    record_id = models.UUIDField()
+    case_id = models.UUIDField(null=True)
+    country = models.CharField(max_length=2)
+    admin_area = models.CharField(max_length=100, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    basis = models.CharField(max_length=15, choices=Basis.choices)
+    stage = models.CharField(max_length=20, blank=True)
+    risk_level = models.CharField(max_length=15, blank=True)
+    age = models.SmallIntegerField(null=True)  # at the start of the record
+    sex = models.CharField(max_length=10, blank=True)
+    nationality = models.CharField(max_length=2, blank=True)
+    migratory_status = models.CharField(max_length=25, blank=True)
+    protection_status = models.CharField(max_length=20, blank=True)
+    disability = models.CharField(max_length=10, blank=True)
+    category = models.CharField(max_length=40)  # service, care or request type
+    outcome = models.CharField(max_length=20, blank=True)  # status of the record
+    direction = models.CharField(max_length=3, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True)
+    changed_on = models.DateField(null=True)  # when the outcome was recorded
+    duration = models.FloatField(null=True)  # days to the response (cross-border requests)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "country", "started_on"])]
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return None  # record-level: statistics read it with .system()
+
+
+class LawPolicy(KinlinkModel):
+    """A law, policy or strategy of the country profile (the situation analysis' macro level)."""
+
+    class Kind(models.TextChoices):
+        LAW = "law", _("Law")
+        POLICY = "policy", _("Policy")
+        STRATEGY = "strategy", _("Strategy or action plan")
+        AGREEMENT = "agreement", _("International or bilateral agreement")
+
+    country = models.CharField(max_length=2)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    adopted_on = models.DateField(_("adopted on"))
+    in_force = models.BooleanField(_("in force"), default=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    summary = models.TextField(_("summary"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "-adopted_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title

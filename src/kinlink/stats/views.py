@@ -26,7 +26,8 @@ from kinlink.core.models import AuditEvent, SopProfile
 from kinlink.web.pages import page as _page
 from kinlink.web.pages import require_role as _require
 
-from . import charts, engine, exports, survey
+from . import charts as _charts
+from . import domain_facts, engine, exports, extracts, profile, survey
 from . import forms as f
 from . import indicators as ind
 from . import services as ss
@@ -46,7 +47,7 @@ def _label(table: dict, key: str) -> str:
     return str(dim.label) if dim else table["breakdown"]
 
 
-def present(tables: list[dict], rtl: bool) -> list[dict]:
+def present(tables: list[dict], rtl: bool, charts: bool = True) -> list[dict]:
     """Group tables by indicator, with a chart, the definition and the left-out records."""
     out: dict[str, dict] = {}
     for table in tables:
@@ -81,12 +82,16 @@ def present(tables: list[dict], rtl: bool) -> list[dict]:
             )
         # chart: one bar per row, the row total (or the single value of a one-way table)
         body = rows[:-1]
-        chart = charts.bar_chart(
-            [r["label"] for r in body],
-            [r["cells"][-1]["value"] for r in body],
-            [r["cells"][-1]["flag"] for r in body],
-            title=f"{block['title']} — {_label(table, '')}",
-            rtl=rtl,
+        chart = (
+            _charts.bar_chart(
+                [r["label"] for r in body],
+                [r["cells"][-1]["value"] for r in body],
+                [r["cells"][-1]["flag"] for r in body],
+                title=f"{block['title']} — {_label(table, '')}",
+                rtl=rtl,
+            )
+            if charts
+            else ""
         )
         block["tables"].append(
             {
@@ -120,7 +125,7 @@ def dashboard(request):
             geography_level=0,
             area=d.get("area", "") or "",
         )
-        results = engine.compute(query, params)
+        results = domain_facts.compute_all(query, params)
         working = request.GET.get("working") == "1" and can(request.user, "build_releases")
         if working:
             results = engine.mark(results, params)
@@ -165,14 +170,23 @@ def refresh(request):
     if request.POST.get("confirm") != "1":
         messages.error(request, _("Nothing was refreshed."))
         return redirect("stats:dashboard")
-    rows = ss.facts_refresh()
+    # A million cases take 30-60 s to refresh (bench/stats): a task, never in the request.
+    from .tasks import refresh_facts
+
+    refresh_facts.enqueue()
     audit.record(
         actor=request.user,
         action=AuditEvent.Action.CHANGE,
         object_type="stats.casefact",
-        detail={"rows": rows},
+        detail={"refresh": "queued"},
     )
-    messages.success(request, _("The figures were refreshed from the case records."))
+    messages.success(
+        request,
+        _(
+            "The figures are being refreshed from the case records; the dashboard says when "
+            "they were computed."
+        ),
+    )
     return redirect("stats:dashboard")
 
 
@@ -235,16 +249,18 @@ def release_detail(request, pk):
     _require(request.user, *VIEWERS)
     release = ss._get(request.user, pk)
     audit.record(actor=request.user, action=AuditEvent.Action.VIEW, obj=release)
+    is_extract = release.kind == Release.Kind.EXTRACT
     ctx = {
         "nav_active": "statistics",
         "release": release,
-        "blocks": present(release.tables, get_language_bidi()),
+        "blocks": [] if is_extract else present(release.tables, get_language_bidi()),
+        "extract": extracts.summary(release) if is_extract else None,
         "can_submit": can(request.user, "build_releases")
         and release.state in (Release.State.DRAFT, Release.State.REJECTED),
         "can_decide": can(request.user, "approve_releases")
         and release.state == Release.State.PENDING,
         "decision_form": f.DecisionForm(),
-        "formats": EXPORT_FORMATS,
+        "formats": EXTRACT_FORMATS if is_extract else EXPORT_FORMATS,
     }
     return render(request, "stats/release.html", ctx)
 
@@ -287,7 +303,8 @@ def release_decide(request, pk):
     return redirect("stats:release", pk=pk)
 
 
-EXPORT_FORMATS = ["csv", "xlsx", "json", "dhis2"]
+EXPORT_FORMATS = ["csv", "xlsx", "json", "dhis2", "pdf"]
+EXTRACT_FORMATS = ["csv", "json"]
 
 
 @require_GET
@@ -295,6 +312,8 @@ EXPORT_FORMATS = ["csv", "xlsx", "json", "dhis2"]
 def release_export(request, pk, fmt):
     _require(request.user, *VIEWERS)
     if fmt not in EXPORT_FORMATS:
+        raise Http404
+    if ss._get(request.user, pk).kind == Release.Kind.EXTRACT and fmt not in EXTRACT_FORMATS:
         raise Http404
     try:
         release = ss.release_for_export(actor=request.user, release_id=pk, fmt=fmt)
@@ -305,6 +324,16 @@ def release_export(request, pk, fmt):
     name = (
         f"kinlink-{release.country}-{release.period_start}-{release.period_end}-v{release.version}"
     )
+    if release.kind == Release.Kind.EXTRACT:
+        if fmt == "csv":
+            resp = HttpResponse(extracts.to_csv(release), content_type="text/csv; charset=utf-8")
+        else:
+            resp = HttpResponse(
+                json.dumps(extracts.to_json(release), cls=DjangoJSONEncoder, ensure_ascii=False),
+                content_type="application/json",
+            )
+        resp["Content-Disposition"] = f'attachment; filename="{name}-records.{fmt}"'
+        return resp
     if fmt == "csv":
         resp = HttpResponse(exports.to_csv(release), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
@@ -312,6 +341,9 @@ def release_export(request, pk, fmt):
             exports.to_xlsx(release),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+    elif fmt == "pdf":
+        pdf = exports.to_pdf(release, present(release.tables, get_language_bidi(), charts=False))
+        resp = HttpResponse(pdf, content_type="application/pdf")
     elif fmt == "json":
         resp = HttpResponse(
             json.dumps(exports.to_json(release), cls=DjangoJSONEncoder, ensure_ascii=False),
@@ -370,3 +402,127 @@ def survey_estimate(request):
 
 def release_url(release) -> str:
     return reverse("stats:release", kwargs={"pk": release.pk})
+
+
+# ----------------------------------------------------------------------- country profile
+
+
+@require_GET
+@_page
+def country_profile(request):
+    _require(request.user, *VIEWERS)
+    start, end = f.default_period()
+    form = f.PeriodForm(request.GET or {"start": start, "end": end})
+    country = request.user.country
+    ctx = {
+        "nav_active": "statistics",
+        "form": form,
+        "can_build": can(request.user, "build_releases"),
+        "laws": list(profile.laws(country)) if country else [],
+        "services": profile.service_availability(country) if country else None,
+        "barriers": None,
+    }
+    if form.is_valid() and country:
+        ctx["barriers"] = profile.barriers(
+            country, form.cleaned_data["start"], form.cleaned_data["end"]
+        )
+    return render(request, "stats/profile.html", ctx)
+
+
+def _law_input(d) -> profile.LawInput:
+    return profile.LawInput(
+        kind=d["kind"],
+        title=d["title"],
+        adopted_on=d["adopted_on"],
+        url=d["url"],
+        summary=d["summary"],
+        in_force=d["in_force"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_page
+def law_create(request):
+    _require(request.user, "build_releases")
+    return _law_form(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@_page
+def law_edit(request, pk):
+    _require(request.user, "build_releases")
+    return _law_form(request, profile.law_for_edit(user=request.user, law_id=pk))
+
+
+def _law_form(request, law):
+    if request.method == "GET":
+        initial = (
+            {
+                "kind": law.kind,
+                "title": law.title,
+                "adopted_on": law.adopted_on,
+                "in_force": law.in_force,
+                "url": law.url,
+                "summary": law.summary,
+            }
+            if law
+            else {"in_force": True}
+        )
+        form = f.LawForm(initial=initial)
+    else:
+        form = f.LawForm(request.POST)
+        if form.is_valid():
+            try:
+                profile.law_save(
+                    actor=request.user,
+                    data=_law_input(form.cleaned_data),
+                    law_id=law.pk if law else None,
+                )
+            except ValidationError as exc:
+                for key, errs in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, errs)
+            else:
+                messages.success(request, _("The country profile was updated."))
+                return redirect("stats:profile")
+    return render(
+        request, "stats/law_form.html", {"nav_active": "statistics", "form": form, "law": law}
+    )
+
+
+# ----------------------------------------------------------------------- research extracts
+
+
+@require_http_methods(["GET", "POST"])
+@_page
+def extract_create(request):
+    _require(request.user, "build_releases")
+    if request.method == "GET":
+        start, end = f.default_period()
+        form = f.ExtractForm(
+            initial={
+                "period_start": start,
+                "period_end": end,
+                "columns": ["age_band", "sex", "protection_status", "stage"],
+            }
+        )
+    else:
+        form = f.ExtractForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                release = extracts.extract_build(
+                    actor=request.user,
+                    data=extracts.ExtractInput(
+                        title=d["title"],
+                        period_start=d["period_start"],
+                        period_end=d["period_end"],
+                        columns=d["columns"],
+                    ),
+                )
+            except ValidationError as exc:
+                for key, errs in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, errs)
+            else:
+                messages.success(request, _("The extract was built. Check it, then submit it."))
+                return redirect("stats:release", pk=release.pk)
+    return render(request, "stats/extract_form.html", {"nav_active": "statistics", "form": form})
