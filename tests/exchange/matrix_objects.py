@@ -1,6 +1,7 @@
 """Objects for the exchange URLs in the permission matrix: this node, a confirmed partner,
 an outbound draft on Alice's case, an inbound referral with a queued acknowledgement, and an
-inbound referral linked to Alice's case that the partner withdrew."""
+inbound referral linked to Alice's case that the partner withdrew; an encoded tracing query
+that Olga (Astana) prepared from a shared tracing request, waiting for a supervisor."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ PK_FOR = {
     "exchange:request": "xb_request",
     "exchange:request_harm_set": "xb_request",
     "exchange:request_submit": "xb_request",
+    "exchange:request_approval_decide": "xb_query",
+    "exchange:trace_details_create": "xb_query",
     "exchange:request_ack_submit": "xb_inbound",
     "exchange:request_decide": "xb_inbound",
     "exchange:request_withdraw": "xb_request",
@@ -76,7 +79,9 @@ def build(*, world, base, capture) -> dict:
     )
     with capture(execute=False):
         xs.inbox_receive(token)
+    query = _pending_query(world, partner, capture)
     return {
+        "xb_query": query.pk,
         "xb_request": draft.pk,
         "xb_inbound": inbound.pk,
         "xb_message": message.pk,
@@ -84,3 +89,37 @@ def build(*, world, base, capture) -> dict:
         "xb_restricted": restricted.pk,
         "markers": ["Karimova"],
     }
+
+
+NETWORK_KEY = "dGVzdC1uZXR3b3JrLWtleS0wMTIzNDU2Nzg5YWJjZGVm"  # base64, 32 bytes
+
+
+def _pending_query(world, partner, capture):
+    from datetime import date
+
+    from django.test import override_settings
+
+    from kinlink.tracing import services as ts
+
+    with capture(execute=False):
+        shared = ts.tracing_request_create(
+            actor=world.olga,
+            data=ts.RequestInput(
+                enquirer_given_name="Malika",
+                enquirer_relationship="mother",
+                inquiry_date=date.today(),
+                consent_to_share=True,
+                traces=[ts.TraceInput(given_name="Dilnoza", family_name="Karimova", sex="female")],
+            ),
+        )
+    with override_settings(KINLINK_PPRL_NETWORK_KEY=NETWORK_KEY):
+        query = xs.tracing_query_draft(
+            actor=world.olga,
+            trace_id=shared.traces.get().pk,
+            partner_id=partner.pk,
+            purpose="Family tracing",
+            legal_basis="vital_interest",
+        )
+    xs.request_harm_check(actor=world.olga, request_id=query.pk, risk=False, note="none")
+    xs.request_submit(actor=world.olga, request_id=query.pk)
+    return query

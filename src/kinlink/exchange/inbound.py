@@ -66,7 +66,7 @@ def request_decide(
             raise ValidationError(_("This request was already decided."))
         if req.restricted_at:
             raise ValidationError(_("The sender withdrew this request."))
-        if accept:
+        if accept and not req.case_id:  # (linked already: details of a tracing match)
             req.case = _link_case(actor, req, assignee, case_number)
         if not req.acknowledged_at:
             _follow_on(req, "acknowledgement", {}, actor=actor, idem=f"ack:{req.pk}")
@@ -245,6 +245,16 @@ def _apply(partner, env, msg) -> CrossBorderRequest:
             acknowledge_due=ack,
             response_due=reply,
         )
+        if type_ == "tracing_query":
+            from .tasks import answer_tracing_query
+
+            transaction.on_commit(lambda pk=str(req.pk): answer_tracing_query.enqueue(pk))
+        if type_ == "information_request":
+            from .tracing_services import link_details_request
+
+            link_details_request(req)  # details of a likely match: the case behind it
+            if req.case_id:
+                engine.schedule(req.case_id)
         _timeline(req, "in", type_, message_id=msg.message_id)
         return req
     req = (
@@ -267,6 +277,15 @@ def _apply(partner, env, msg) -> CrossBorderRequest:
         req.responded_at = now
         req.status = S.ACCEPTED if fields["decision"] == "accept" else S.DECLINED
         req.decision_reason = fields.get("reason", "")
+    elif type_ == "tracing_result":
+        if req.kind != "tracing_query" or req.status in (S.DRAFT, S.PENDING_APPROVAL, S.BLOCKED):
+            raise protocol.Rejected("invalid", protocol.REJECTIONS["invalid"] + " (not a query)")
+        # Pseudonymous references and scores only (docs/exchange/pprl.md); shown on the trace.
+        req.result = fields
+        req.acknowledged_at = req.acknowledged_at or now
+        req.responded_at = now
+        if not req.restricted_at:
+            req.status = S.COMPLETED
     elif type_ == "status_update":
         req.status = fields["status"]
     elif type_ == "follow_up_report":

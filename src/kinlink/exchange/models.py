@@ -154,6 +154,15 @@ class CrossBorderRequest(KinlinkModel):
     )
     restriction_outcome = models.CharField(max_length=20, blank=True)
     restriction_review = EncryptedTextField(blank=True)
+    # Sender of an encoded tracing query (docs/exchange/pprl.md): the trace (sought child of
+    # a tracing request) it was built from — such a request has no case —, the supervisor's
+    # decision on it, and the partner's tracing_result (pseudonymous references and scores).
+    trace = models.ForeignKey(
+        "tracing.Trace", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approval_decided_at = models.DateTimeField(null=True, blank=True)
+    approval_reason = EncryptedTextField(blank=True)
+    result = EncryptedJSONField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -168,10 +177,11 @@ class CrossBorderRequest(KinlinkModel):
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
         """Coordinators see every request of the node; others only those about cases in
-        their own scope (outbound, or inbound once linked to a local case)."""
+        their own scope (outbound, or inbound once linked to a local case), or built from a
+        trace of a tracing request in their scope."""
         if can(user, "exchange"):
             return Q()
-        return case_scope_q(user, action, "case__")
+        return request_scope_q(user, action, "")
 
     @property
     def type_label(self):
@@ -191,6 +201,21 @@ class CrossBorderRequest(KinlinkModel):
             and self.case_id is not None
             and self.restriction_reviewed_at is None
         )
+
+
+def request_scope_q(user, action: str, prefix: str) -> Q | None:
+    """Requests (reached through ``prefix``) about a case, or built from a trace, in scope."""
+    parts = [
+        q
+        for q in (
+            case_scope_q(user, action, f"{prefix}case__"),
+            case_scope_q(user, action, f"{prefix}trace__request__"),
+        )
+        if q is not None
+    ]
+    if not parts:
+        return None
+    return parts[0] | parts[1] if len(parts) == 2 else parts[0]
 
 
 class OutboundMessage(KinlinkModel):
@@ -264,4 +289,4 @@ class TimelineEntry(KinlinkModel):
     def scope_filter(cls, user, action: str) -> Q | None:
         if can(user, "exchange"):
             return Q()
-        return case_scope_q(user, action, "request__case__")
+        return request_scope_q(user, action, "request__")

@@ -161,7 +161,7 @@ def request_draft(
 def _own_request(actor, request_id, action="change") -> CrossBorderRequest:
     req = (
         CrossBorderRequest.objects.restrict(actor, action)
-        .select_for_update()
+        .select_for_update(of=("self",))  # the scope joins case and trace (outer joins)
         .filter(pk=request_id)
         .first()
     )
@@ -232,18 +232,27 @@ def request_submit(*, actor, request_id) -> CrossBorderRequest:
             raise ValidationError(_("Only a draft can be submitted."))
         if req.harm_check != "no_risk":
             raise ValidationError(_("Record the do-no-harm check first."))
-        consent, problem = consent_for(req)
-        if problem:
-            raise ValidationError(problem)
-        req.consent = consent
-        req.status = S.PENDING_APPROVAL
-        req.save()
-        Approval.objects.create(
-            case=req.case,
-            subject=Approval.Subject.CROSSBORDER,
-            subject_id=req.pk,
-            requested_by=actor,
-        )
+        if req.trace_id:  # an encoded tracing query: no case, approved in exchange
+            from .tracing_services import trace_consent_problem
+
+            problem = trace_consent_problem(req)
+            if problem:
+                raise ValidationError(problem)
+            req.status = S.PENDING_APPROVAL
+            req.save()
+        else:
+            consent, problem = consent_for(req)
+            if problem:
+                raise ValidationError(problem)
+            req.consent = consent
+            req.status = S.PENDING_APPROVAL
+            req.save()
+            Approval.objects.create(
+                case=req.case,
+                subject=Approval.Subject.CROSSBORDER,
+                subject_id=req.pk,
+                requested_by=actor,
+            )
         _timeline(req, "local", "submitted", actor=actor)
         audit.record(
             actor=actor, action="change", obj=req, case_id=req.case_id, detail={"submitted": True}

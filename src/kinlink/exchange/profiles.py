@@ -158,6 +158,10 @@ REQUEST_TYPES: tuple[MessageType, ...] = (
             *_child(),
             FieldSpec("information_sought", "text", _("Information sought"), True),
             FieldSpec("measure_contemplated", "text", _("Measure contemplated")),
+            # Asking for the details of a likely match of an encoded tracing query
+            # (docs/exchange/pprl.md): the query's ref and the partner's reference.
+            FieldSpec("tracing_query_ref", "short", _("Encoded tracing query")),
+            FieldSpec("tracing_reference", "short", _("Reference of the likely match")),
         ),
         True,
         "Hague 1996 Art. 34",

@@ -19,6 +19,7 @@ LOCAL_STEPS = {
     "harm_check": _("Do-no-harm check recorded"),
     "submitted": _("Sent for approval"),
     "returned": _("Returned by the supervisor"),
+    "approved": _("Approved by the supervisor"),
     "restriction_review": _("Review after the partner's withdrawal recorded"),
 }
 OPEN_ACK = (RequestStatus.SENT, RequestStatus.RECEIVED)
@@ -106,6 +107,16 @@ def preview(req: CrossBorderRequest) -> dict:
     mt = TYPES.get(req.kind)
     values = req.fields or {}
     rows = [(f.label, values[f.name]) for f in (mt.fields if mt else ()) if f.name in values]
+    if req.kind == "tracing_query":  # show what the encodings are, not 2 000 characters
+        rows = [
+            (
+                label,
+                _encodings_summary(values["encodings"])
+                if value == values.get("encodings")
+                else value,
+            )
+            for label, value in rows
+        ]
     return {
         "rows": rows,
         "recipient": req.partner,
@@ -113,6 +124,15 @@ def preview(req: CrossBorderRequest) -> dict:
         "legal_basis": LEGAL_BASIS_LABELS.get(req.legal_basis, req.legal_basis),
         "retention_days": req.retention_days,
         "ref": req.ref,
+    }
+
+
+def _encodings_summary(wire: str) -> str:
+    filters = [part.partition(":")[0] for part in (wire or "").split(",") if part]
+    return _("%(filters)s: %(n)s keyed bit-strings, %(chars)s characters") % {
+        "filters": ", ".join(filters),
+        "n": len(filters),
+        "chars": len(wire or ""),
     }
 
 

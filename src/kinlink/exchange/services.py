@@ -57,6 +57,7 @@ from .propagation import (
     restrict_received,
     restriction_review,
 )
+from .tracing_services import tracing_details_draft, tracing_query_decide, tracing_query_draft
 
 __all__ = [
     "FOLLOW_ON_BY",
@@ -93,6 +94,9 @@ __all__ = [
     "restrict_received",
     "restriction_review",
     "REVIEW_OUTCOMES",
+    "tracing_details_draft",
+    "tracing_query_decide",
+    "tracing_query_draft",
 ]
 
 hooks.approval_handlers[Approval.Subject.CROSSBORDER] = _approval_decided

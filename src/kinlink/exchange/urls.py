@@ -9,6 +9,13 @@ urlpatterns = [
     path("cases/<uuid:case_id>/new/", views.request_create, name="request_create"),
     path("requests/<uuid:pk>/harm-check/", views.request_harm, name="request_harm_set"),
     path("requests/<uuid:pk>/submit/", views.request_submit, name="request_submit"),
+    path(
+        "requests/<uuid:pk>/approval/",
+        views.request_approval_decide,
+        name="request_approval_decide",
+    ),
+    path("requests/<uuid:pk>/details/", views.trace_details_create, name="trace_details_create"),
+    path("traces/<uuid:trace_id>/query/", views.trace_query_create, name="trace_query_create"),
     path("requests/<uuid:pk>/acknowledge/", views.request_acknowledge, name="request_ack_submit"),
     path("requests/<uuid:pk>/decide/", views.request_decide, name="request_decide"),
     path("requests/<uuid:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),

@@ -25,6 +25,7 @@ from kinlink.web.pages import require_role as _require
 
 from . import protocol, selectors
 from . import services as xs
+from . import tracing_services as tq
 from .models import OutboundMessage, PartnerNode
 from .profiles import LEGAL_BASIS_LABELS, REQUEST_CODES, TYPES, request_type_choices
 
@@ -63,6 +64,7 @@ def home(request):
         CTX
         | {
             "requests": rows,
+            "pending_queries": tq.pending_query_approvals(user=request.user),
             "is_coordinator": can(request.user, "exchange"),
             "can_import": can(request.user, "exchange"),
         },
@@ -88,8 +90,56 @@ def request_detail(request, pk):
         and req.needs_restriction_review
         and selectors.case_may_change(user=request.user, case=req.case),
         "outcomes": list(xs.REVIEW_OUTCOMES.items()),
+        "may_approve_query": req.trace_id is not None
+        and req.status == "pending_approval"
+        and req in tq.pending_query_approvals(user=request.user),
     }
     return render(request, "exchange/request_detail.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@_page
+def trace_query_create(request, trace_id):
+    """Prepare an encoded tracing query about one trace of a tracing request."""
+    _require(request.user, "work_case")
+    trace = tq.query_trace(user=request.user, trace_id=trace_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            req = xs.tracing_query_draft(
+                actor=request.user,
+                trace_id=trace.pk,
+                partner_id=request.POST.get("partner") or None,
+                purpose=request.POST.get("purpose", ""),
+                legal_basis=request.POST.get("legal_basis", ""),
+                urgent=request.POST.get("urgent") == "on",
+                retention_days=request.POST.get("retention_days") or 90,
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(
+                request, _("Draft saved. Record the do-no-harm check, then ask for approval.")
+            )
+            return redirect("exchange:request", pk=req.pk)
+    audit.record(
+        actor=request.user,
+        action="view",
+        obj=trace,
+        detail={"tracing_request": str(trace.request_id), "page": "tracing query"},
+    )
+    ctx = CTX | {
+        "trace": trace,
+        "shared": trace.request.consent_to_share,
+        "configured": tq.pprl_ready(),
+        "partners": PartnerNode.objects.filter(
+            status=PartnerNode.Status.ACTIVE, confirmed_at__isnull=False
+        ),
+        "bases": list(LEGAL_BASIS_LABELS.items()),
+        "errors": errors,
+        "post": request.POST,
+    }
+    return render(request, "exchange/trace_query_form.html", ctx, status=400 if errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,6 +239,41 @@ def request_submit(request, pk):
     _require(request.user, "work_case")
     xs.request_submit(actor=request.user, request_id=pk)
     messages.success(request, _("Sent to your supervisor for approval."))
+
+
+@_post_action
+def request_approval_decide(request, pk):
+    _require(request.user, "approve")
+    decision = request.POST.get("decision", "")
+    req = xs.tracing_query_decide(
+        actor=request.user,
+        request_id=pk,
+        approve={"approve": True, "decline": False}.get(decision),
+        reason=request.POST.get("reason", ""),
+    )
+    if req.status == "sent":
+        messages.success(request, _("Approved: the query is on its way to the partner."))
+    else:
+        messages.info(request, _("Declined: the query went back to the caseworker."))
+
+
+@require_POST
+@_page
+def trace_details_create(request, pk):
+    """Ask the partner for the details of one likely match of an encoded tracing query."""
+    _require(request.user, "work_case")
+    try:
+        req = xs.tracing_details_draft(
+            actor=request.user,
+            request_id=pk,
+            reference=request.POST.get("reference", ""),
+            information_sought=request.POST.get("information_sought", ""),
+        )
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+        return redirect("exchange:request", pk=pk)
+    messages.success(request, _("Draft saved. Record the do-no-harm check, then ask for approval."))
+    return redirect("exchange:request", pk=req.pk)
 
 
 @_post_action

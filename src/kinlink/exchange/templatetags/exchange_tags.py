@@ -38,3 +38,33 @@ def case_exchange(context):
     for r in rows:
         r.needs_review = may_review and r.needs_restriction_review
     return {"requests": rows, "may_send": may_send, "outcomes": list(REVIEW_OUTCOMES.items())}
+
+
+@register.simple_tag(takes_context=True)
+def trace_exchange(context, trace):
+    """The encoded tracing queries of one trace on the tracing request page
+    (``exchange/_trace_exchange.html``): partner, status, number of likely matches and their
+    probabilities — pseudonymous references only, never names. Shown to the requesting side
+    (a received query has no trace); the tracing page's own audit entry covers it."""
+    from kinlink.tracing.models import Trace
+
+    from .. import tracing_services as tq
+
+    request = context.get("request")
+    if request is None or trace is None:
+        return None
+    user = request.user
+    if not any(can(user, c) for c in SEES_EXCHANGE):
+        return None
+    queries = tq.trace_queries(user=user, trace=trace)
+    may_ask = (
+        can(user, "work_case")
+        and trace.request.consent_to_share
+        and Trace.objects.restrict(user, "change").filter(pk=trace.pk).exists()
+    )
+    may_prepare = (
+        may_ask and trace.request.status == "open" and selectors.node_ready() and tq.pprl_ready()
+    )
+    if not queries and not may_prepare:
+        return None
+    return {"queries": queries, "may_prepare": may_prepare, "may_ask": may_ask}
