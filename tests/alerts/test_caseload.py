@@ -23,6 +23,15 @@ from ..conftest import register
 NAMES = ["Азиз", "Bek", "Dana", "Erlan", "Farid", "Gulnar"]
 
 
+@pytest.fixture(autouse=True)
+def unweighted(db):
+    """The tests below count cases; the weighting by risk has its own tests at the end."""
+    sop = SopProfile.current()
+    sop.caseload_weight_high = sop.caseload_weight_medium = sop.caseload_weight_low = 1.0
+    sop.save()
+    return sop
+
+
 @pytest.fixture
 def limit_two(world):
     sop = SopProfile.current()
@@ -147,3 +156,33 @@ def test_scope_of_person_alerts(world, limit_two):
         "pia": False,
         "sys": False,
     }
+
+
+def test_weighted_by_risk_high_risk_cases_reach_the_limit_sooner(world):
+    """DOMAIN.md rule 11: 'weighted by risk'. By default a high-risk case weighs 25/15, so
+    that 15 high-risk cases reach the limit of 25; here: limit 3, a high-risk case weighs 1.5."""
+    sop = SopProfile.current()
+    sop.caseload_limit = 3
+    sop.caseload_weight_high = 1.5
+    sop.save()
+    register(world.alice, given="Азиз", family="Test", risk="low")
+    high = register(world.alice, given="Bek", family="Test", risk="high")
+    engine.evaluate_all()
+    assert _open(world.alice) == []  # 1 + 1.5 = 2.5
+    register(world.alice, given="Dana", family="Test", risk="medium")
+    engine.evaluate_all()
+    [alert] = _open(world.alice)  # 1 + 1.5 + 1 = 3.5: three cases, yet above the limit
+    # the high-risk case is reassessed as low: 3.0, at the limit, and the alert clears
+    cs.case_set_risk(actor=world.alice, case_id=high.pk, risk_level="low", reason="Reassessed")
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        engine.evaluate_all()
+    assert _open(world.alice) == []
+
+
+def test_default_weights_fifteen_high_risk_cases_reach_the_default_limit():
+    from kinlink.alerts.people_rules import weights
+
+    sop = SopProfile(name="defaults")
+    w = weights(sop)
+    assert 15 * w["high"] <= 25 + 0.1 and 16 * w["high"] > 25
+    assert w["medium"] == w["low"] == w["not_assessed"] == 1.0

@@ -211,8 +211,14 @@ class SopProfile(KinlinkModel):
     followup_days_high = models.PositiveIntegerField(default=7)
     followup_days_medium = models.PositiveIntegerField(default=14)
     followup_days_low = models.PositiveIntegerField(default=30)
-    # Rule 11: caseload.
+    # Rule 11: caseload, weighted by risk. DOMAIN.md: limits of about 15-25 active cases,
+    # lower where many are high risk; a high-risk case weighs 25/15, so that 15 high-risk
+    # cases reach the default limit of 25.
     caseload_limit = models.PositiveIntegerField(default=25)
+    caseload_weight_high = models.FloatField(default=1.67)
+    caseload_weight_medium = models.FloatField(default=1.0)
+    caseload_weight_low = models.FloatField(default=1.0)
+    caseload_weight_not_assessed = models.FloatField(default=1.0)
     # Rule 12: consent age bands (lower bounds of the 6–11, 12–14 and 15–17 bands).
     assent_from_age = models.PositiveSmallIntegerField(default=6)
     joint_consent_from_age = models.PositiveSmallIntegerField(default=12)
