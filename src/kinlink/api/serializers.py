@@ -153,6 +153,14 @@ class ChildInputSerializer(StrictSerializer):
     )
     statelessness_risk = serializers.BooleanField(required=False, default=False)
     place_of_origin = _text(200)
+    current_country = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2,
+        help_text="ISO 3166-1 alpha-2 code of the country where the child is now, only if "
+        "abroad (rule 42).",
+    )
     health_notes = _text()
     distinguishing_marks = _text()
     other_names = serializers.ListField(
@@ -164,6 +172,9 @@ class ChildInputSerializer(StrictSerializer):
 
     def validate_languages(self, value):
         return [v.lower() for v in value]
+
+    def validate_current_country(self, value):
+        return value.strip().upper()
 
 
 class ChildUpdateSerializer(ChildInputSerializer):
@@ -454,6 +465,7 @@ class ChildSerializer(serializers.Serializer):
     birth_registration = serializers.ChoiceField(choices=c.BirthRegistration.choices)
     statelessness_risk = serializers.BooleanField()
     place_of_origin = serializers.CharField(allow_blank=True)
+    current_country = serializers.CharField(allow_blank=True)
     health_notes = serializers.CharField(allow_blank=True)
     distinguishing_marks = serializers.CharField(allow_blank=True)
 

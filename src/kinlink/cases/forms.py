@@ -186,12 +186,24 @@ class ChildForm(forms.Form):
         required=False,
         help_text=_("Village, town or district the child comes from."),
     )
+    current_country = forms.CharField(
+        label=_("Country where the child is now"),
+        max_length=2,
+        required=False,
+        help_text=_(
+            "Two-letter code, only if the child has moved on or is known to be in another "
+            "country."
+        ),
+    )
     health_notes = forms.CharField(
         label=_("Health"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     distinguishing_marks = forms.CharField(
         label=_("Distinguishing marks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean_current_country(self) -> str:
+        return (self.cleaned_data.get("current_country") or "").strip().upper()
 
     def other_name_list(self) -> list[tuple[str, str]]:
         text = self.cleaned_data.get("other_names", "")
@@ -216,6 +228,7 @@ class ChildForm(forms.Form):
             birth_registration=d["birth_registration"],
             statelessness_risk=d.get("statelessness_risk", False),
             place_of_origin=d.get("place_of_origin", ""),
+            current_country=d.get("current_country", ""),
             health_notes=d.get("health_notes", ""),
             distinguishing_marks=d.get("distinguishing_marks", ""),
             other_names=self.other_name_list(),

@@ -85,6 +85,11 @@ class Child(KinlinkModel):
     )
     statelessness_risk = models.BooleanField(_("at risk of statelessness"), default=False)
     place_of_origin = models.CharField(_("place of origin"), max_length=200, blank=True)
+    # Where the child is now when that is another country (moved on, located abroad); empty:
+    # in this country or not known. Rule 42 (Hague 1996 Art. 36) reads it.
+    current_country = models.CharField(
+        _("country where the child is now"), max_length=2, blank=True
+    )
     health_notes = EncryptedTextField(_("health"), blank=True)
     distinguishing_marks = EncryptedTextField(_("distinguishing marks"), blank=True)
     # Search keys of every name and spelling (normalised, transliterated, phonetic), space

@@ -153,6 +153,7 @@ class ChildInput:
     birth_registration: str = c.BirthRegistration.UNKNOWN
     statelessness_risk: bool = False
     place_of_origin: str = ""
+    current_country: str = ""  # ISO code when the child is now abroad
     health_notes: str = ""
     distinguishing_marks: str = ""
     other_names: list[tuple[str, str]] = field(default_factory=list)  # (name, kind)
@@ -206,6 +207,8 @@ def validate_child_input(data: ChildInput, today: date) -> dict[str, list[str]]:
     check_choice(errors, "birth_registration", data.birth_registration, c.BirthRegistration)
     check_codes(errors, "nationalities", data.nationalities, 2)
     check_codes(errors, "languages", data.languages, 2)
+    if data.current_country:
+        check_codes(errors, "current_country", [data.current_country], 2)
     for name, kind in data.other_names:
         if not name.strip():
             errors.setdefault("other_names", []).append(_("An empty name was given."))
@@ -280,6 +283,7 @@ def child_register(
             birth_registration=child.birth_registration,
             statelessness_risk=child.statelessness_risk,
             place_of_origin=child.place_of_origin.strip(),
+            current_country=child.current_country.upper(),
             health_notes=child.health_notes,
             distinguishing_marks=child.distinguishing_marks,
         )
@@ -353,6 +357,7 @@ CHILD_EDITABLE = [
     "birth_registration",
     "statelessness_risk",
     "place_of_origin",
+    "current_country",
     "health_notes",
     "distinguishing_marks",
 ]
@@ -464,6 +469,7 @@ def case_set_risk(*, actor: User, case_id, risk_level: str, reason: str) -> Case
                     a.due_at = rules.initial_assessment_due(sop, case.identified_at, risk_level)
                 a.save(update_fields=["due_at", "updated_at"])
         case_refresh_deadlines(case)
+        hooks.notify_case_changed(case.pk, "risk")  # deadlines, caseload, rule 42
         audit.record(
             actor=actor,
             action="change",

@@ -35,6 +35,13 @@ ALERT_KINDS = {
         _("Contact the partner"),
         "warning",
     ),
+    # rule 42: a high-risk child now in another country, no serious-danger alert sent there
+    "xb_art36_due": (
+        42,
+        _("Child in danger abroad: Art. 36 alert not sent"),
+        _("Send a serious-danger alert to that country"),
+        "critical",
+    ),
     # the partner restricted the data it sent (consent withdrawn, transfer revoked)
     "xb_restricted": (
         17,

@@ -288,6 +288,10 @@ def _send_request(req: CrossBorderRequest, approver) -> None:
     req.sent_at = now
     req.acknowledge_due, req.response_due = deadlines(req.kind, req.urgent, now, sop)
     req.save()
+    if req.case_id:
+        from kinlink.alerts import engine as alert_engine
+
+        alert_engine.schedule(req.case_id)  # deadlines start; a danger alert clears rule 42
     audit.record(
         actor=approver,
         action="disclose",

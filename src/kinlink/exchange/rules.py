@@ -9,6 +9,12 @@ periodically.
   alert). The alert clears when the acknowledgement or reply is sent or arrives.
 * The partner withdrew what it sent (consent withdrawn, transfer revoked): ``xb_restricted``
   until the caseworker records a review (docs/exchange/withdrawal.md).
+* Rule 42 (Hague 1996 Art. 36): a high-risk case whose child is now in another country
+  (``Child.current_country``) needs a serious-danger alert to that State's authority at once:
+  ``xb_art36_due`` (critical) until a ``danger_alert`` to a partner node of that country has
+  been approved and sent. Where no partner node of that country exists the alert stays, and
+  its fix page says so: the alert then goes by other channels (Central Authority), which
+  Kinlink does not record yet.
 
 Inbound requests not yet linked to a case have no case to carry an alert: the coordinators
 see them, with their deadlines and overdue marks, on the exchange page.
@@ -21,6 +27,7 @@ from datetime import datetime
 from django.urls import reverse
 
 from kinlink.alerts.kinds import Finding
+from kinlink.cases import choices as cc
 from kinlink.core.models import SopProfile
 
 from .models import CrossBorderRequest
@@ -29,9 +36,47 @@ from .selectors import overdue
 SUBJECT = "exchange.crossborderrequest"
 
 
+# A danger alert counts once it has been approved and sent (whatever the partner did next).
+_NOT_SENT = {"draft", "blocked", "pending_approval", "withdrawn"}
+
+
+def art36_due(case, reqs) -> bool:
+    """Rule 42: the child of a high-risk case is in another country, and no serious-danger
+    alert has been sent to a partner node of that country."""
+    abroad = (case.child.current_country or "").upper()
+    if case.risk_level != cc.RiskLevel.HIGH or not abroad:
+        return False
+    if abroad == (case.agency.country or "").upper():
+        return False
+    return not any(
+        r.kind == "danger_alert"
+        and r.is_outbound
+        and r.status not in _NOT_SENT
+        and (r.partner.country or "").upper() == abroad
+        for r in reqs
+    )
+
+
 def findings(case, sop: SopProfile, now: datetime) -> list[Finding]:
     out: list[Finding] = []
-    reqs = CrossBorderRequest.objects.system("alert rules").filter(case_id=case.pk)
+    reqs = list(
+        CrossBorderRequest.objects.system("alert rules")
+        .filter(case_id=case.pk)
+        .select_related("partner")
+    )
+    if art36_due(case, reqs):
+        url = reverse("exchange:request_create", kwargs={"case_id": case.pk})
+        since = max(case.child.updated_at, case.updated_at)
+        out.append(
+            Finding(
+                "xb_art36_due",
+                "cases.case",
+                str(case.pk),
+                since,
+                url + "?kind=danger_alert",
+                severity="critical",
+            )
+        )
     for req in reqs:
         url = reverse("exchange:request", kwargs={"pk": req.pk})
         if req.restricted_at:
