@@ -63,7 +63,7 @@ CAPABILITIES: dict[str, set[str]] = {
     },
     Role.MANAGER: {"see_team", "see_reports", "see_alerts", "approve_releases", "see_city_surveys"},
     Role.AGENCY_ADMIN: {"manage_users", "reassign", "see_team", "manage_services", "manage_forms"},
-    Role.CROSSBORDER: {"exchange"},
+    Role.CROSSBORDER: {"exchange", "see_alerts"},
     Role.SERVICE_PROVIDER: {"receive_referrals"},
     Role.STATISTICIAN: {"see_statistics", "build_releases", "see_city_surveys"},
     Role.RESEARCHER: {"see_statistics", "conduct_interviews"},

@@ -24,7 +24,10 @@ CAPABILITY_TEXT = {
     "manage_agencies": "manage agencies and offices",
     "manage_sop": "edit the SOP profile (deadlines, thresholds)",
     "verify_audit": "verify the audit trail",
-    "see_alerts": "see and act on the alert board (services and care issue)",
+    "see_alerts": (
+        "see and act on the alert board (the cases and staff in their scope; coordinators: "
+        "the cross-border inbox)"
+    ),
     "approve_releases": "approve statistical releases (statistics issue)",
     "see_city_surveys": "compare city needs surveys across cities (questionnaires issue)",
     "manage_services": "maintain the service map (services issue)",

@@ -194,6 +194,35 @@ def _people_for_case(case_id) -> set:
     return ids
 
 
+def evaluate_node(*, sop: SopProfile | None = None, now=None) -> dict[str, int]:
+    """Alerts about this node's cross-border inbox: requests with no local case yet
+    (``kinlink.exchange.rules.node_findings``), seen by the coordinators."""
+    from kinlink.exchange import rules as exchange_rules
+
+    from .models import NODE_SUBJECTS
+
+    sop = sop or SopProfile.current()
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = {
+            a.key: a
+            for a in Alert.objects.system("alert rules")
+            .filter(
+                case__isnull=True,
+                subject_user__isnull=True,
+                subject_type__in=NODE_SUBJECTS,
+                cleared_at__isnull=True,
+            )
+            .select_for_update()
+        }
+        found = {f.key: f for f in exchange_rules.node_findings(sop, now)}
+        return _sync(current, found, now)
+
+
+def schedule_node() -> None:
+    transaction.on_commit(lambda: evaluate_node())
+
+
 def evaluate_all(now=None) -> dict[str, int]:
     """Every open case, every case that still has open alerts (closed since), and every
     person's caseload."""
@@ -216,6 +245,12 @@ def evaluate_all(now=None) -> dict[str, int]:
         total["cleared"] += got["cleared"]
     except Exception:
         log.exception("alert evaluation of caseloads failed")
+    try:
+        got = evaluate_node(sop=sop, now=now)
+        total["raised"] += got["raised"]
+        total["cleared"] += got["cleared"]
+    except Exception:
+        log.exception("alert evaluation of the cross-border inbox failed")
     for case_id in ids:
         try:
             got = evaluate_case(case_id, sop=sop, now=now)

@@ -36,9 +36,15 @@ def person_scope_q(user, action: str, prefix: str = "subject_user__") -> Q | Non
     return None
 
 
+# Alerts about neither a case nor a person: a cross-border request of this node that has no
+# local case yet (rule 43 on the receiving side), seen by the node's coordinators.
+NODE_SUBJECTS = ("exchange.crossborderrequest",)
+
+
 class Alert(ScopedModel):
     """An open (or cleared) alert about a case, or — with no case — about a person
-    (``subject_user``: a caseworker over the caseload limit, rule 11)."""
+    (``subject_user``: a caseworker over the caseload limit, rule 11), or about this node's
+    cross-border inbox (neither: coordinators see these)."""
 
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
@@ -75,13 +81,23 @@ class Alert(ScopedModel):
 
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
+        from kinlink.accounts.roles import can
+
         by_case = case_scope_q(user, action, "case__")
         by_person = person_scope_q(user, action)
         if by_person is not None:
             by_person &= Q(case__isnull=True)
-        if by_case is None:
-            return by_person
-        return by_case if by_person is None else by_case | by_person
+        parts = [q for q in (by_case, by_person) if q is not None]
+        if action == "view" and can(user, "exchange"):
+            parts.append(
+                Q(case__isnull=True, subject_user__isnull=True, subject_type__in=NODE_SUBJECTS)
+            )
+        if not parts:
+            return None
+        out = parts[0]
+        for q in parts[1:]:
+            out |= q
+        return out
 
     @property
     def spec(self):

@@ -32,6 +32,10 @@ def recipients(alert: Alert) -> list[User]:
     11) goes to the supervisors of their office, never to the caseworker."""
     if alert.severity == Severity.WARNING:
         return []
+    if not alert.case_id and not alert.subject_user_id:
+        # about this node's cross-border inbox: its coordinators
+        users = User.objects.filter(is_active=True, role=Role.CROSSBORDER)
+        return [u for u in users if u.email]
     # An alert about a person (rule 11) goes to the supervisors of that person's office.
     about = alert.case if alert.case_id else alert.subject_user
     if about is None or not about.office_id:

@@ -42,6 +42,19 @@ ALERT_KINDS = {
         _("Send a serious-danger alert to that country"),
         "critical",
     ),
+    # as xb_ack_overdue / xb_reply_overdue, for a request not yet linked to a local case
+    "xb_inbox_ack_overdue": (
+        43,
+        _("Incoming cross-border request not acknowledged in time"),
+        _("Acknowledge the request"),
+        "high",
+    ),
+    "xb_inbox_reply_overdue": (
+        43,
+        _("Incoming cross-border request not decided in time"),
+        _("Accept or decline the request"),
+        "high",
+    ),
     # the partner restricted the data it sent (consent withdrawn, transfer revoked)
     "xb_restricted": (
         17,

@@ -49,6 +49,7 @@ def request_acknowledge(*, actor, request_id, note: str = "") -> CrossBorderRequ
         req.save()
         if req.case_id:
             engine.schedule(req.case_id)  # deadlines met clear their alerts
+        engine.schedule_node()  # the inbox's own alerts (no case yet)
     return req
 
 
@@ -84,6 +85,7 @@ def request_decide(
         req.save()
         if req.case_id:
             engine.schedule(req.case_id)  # deadlines met clear their alerts
+        engine.schedule_node()  # the inbox's own alerts (no case yet)
         audit.record(
             actor=actor,
             action="approve" if accept else "reject",

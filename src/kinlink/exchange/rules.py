@@ -16,8 +16,9 @@ periodically.
   its fix page says so: the alert then goes by other channels (Central Authority), which
   Kinlink does not record yet.
 
-Inbound requests not yet linked to a case have no case to carry an alert: the coordinators
-see them, with their deadlines and overdue marks, on the exchange page.
+Inbound requests not yet linked to a case carry their alerts themselves
+(:func:`node_findings`: ``xb_inbox_ack_overdue``, ``xb_inbox_reply_overdue``), on the board
+of this node's coordinators; once the request is linked to a case, the case's alerts take over.
 """
 
 from __future__ import annotations
@@ -100,5 +101,29 @@ def findings(case, sop: SopProfile, now: datetime) -> list[Finding]:
         if "reply" in late:
             out.append(
                 Finding(prefix + "reply_overdue", SUBJECT, str(req.pk), req.response_due, url)
+            )
+    return out
+
+
+def node_findings(sop: SopProfile, now: datetime) -> list[Finding]:
+    """Rule 43 on the receiving side, for requests this node has not linked to a case yet:
+    not acknowledged or not answered in time. Evaluated hourly and after every
+    acknowledgement or decision (``kinlink.alerts.engine.evaluate_node``)."""
+    out: list[Finding] = []
+    open_requests = (
+        CrossBorderRequest.objects.system("alert rules")
+        .filter(direction="in", case__isnull=True, restricted_at__isnull=True)
+        .exclude(status__in=["declined", "closed", "completed", "withdrawn"])
+    )
+    for req in open_requests:
+        late = overdue(req, now)
+        url = reverse("exchange:request", kwargs={"pk": req.pk})
+        if "acknowledge" in late:
+            out.append(
+                Finding("xb_inbox_ack_overdue", SUBJECT, str(req.pk), req.acknowledge_due, url)
+            )
+        if "reply" in late:
+            out.append(
+                Finding("xb_inbox_reply_overdue", SUBJECT, str(req.pk), req.response_due, url)
             )
     return out
