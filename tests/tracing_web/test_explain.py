@@ -41,3 +41,15 @@ def test_labels_go_through_gettext():
     with translation.override("ru"):
         row = explain_field("family_name", "exact")
     assert isinstance(row.label, str) and isinstance(row.text, str)
+
+
+def test_document_number_row_only_when_both_sides_have_one():
+    rows = explain_match(
+        [
+            {"field": "given_name", "level": "exact"},
+            {"field": "document_number", "level": "missing"},
+        ]
+    )
+    assert [r.field for r in rows] == ["given_name"]
+    rows = explain_match([{"field": "document_number", "level": "one_edit"}])
+    assert [(r.field, r.verdict) for r in rows] == [("document_number", "partly")]

@@ -167,5 +167,9 @@ def explain_match(explanation: list[dict], *, age_estimated: bool = False) -> li
             row.get("field", ""), row.get("level", "missing"), age_estimated=age_estimated
         )
         for row in explanation or []
-        if row.get("field")
+        if row.get("field") and (row.get("field"), row.get("level")) not in _SILENT
     ]
+
+
+# Fields most records do not have: a row only when both sides give one.
+_SILENT = {("document_number", "missing")}
