@@ -28,7 +28,12 @@ def test_demo_shows_partner_requests_and_alerts(world):
         .filter(cleared_at=None, kind__startswith="xb_")
         .values_list("kind", flat=True)
     )
-    assert kinds == {"xb_partner_ack_overdue", "xb_restricted"}
+    assert kinds == {
+        "xb_partner_ack_overdue",
+        "xb_restricted",
+        "xb_art36_due",
+        "xb_inbox_ack_overdue",
+    }
     assert not Alert.objects.system("t").filter(notified_at=None).exists()
     # nothing is left for the worker to deliver to the invented partner
     assert not OutboundMessage.objects.filter(status=OutboundMessage.Status.QUEUED).exists()

@@ -141,6 +141,17 @@ def load(builder) -> int:
     CrossBorderRequest.objects.system("demo").filter(pk=out_req.pk).update(
         sent_at=sent, acknowledge_due=ack, response_due=reply
     )
+    # the girl has since crossed to the partner's country and is in danger: rule 42 wants a
+    # serious-danger alert (Art. 36) to that State, not yet prepared
+    cs.child_update(
+        actor=worker, case_id=out_case.pk, changes={"current_country": partner.country}
+    )
+    cs.case_set_risk(
+        actor=worker,
+        case_id=out_case.pk,
+        risk_level="high",
+        reason="Reported with an adult who is not family, near the border",
+    )
 
     # inbound: one waiting past its acknowledgement deadline (the coordinator's list)
     waiting = _referral("Akmal", "Rashidov", "Unaccompanied boy found at the border crossing")
@@ -171,6 +182,7 @@ def load(builder) -> int:
     )
     for case_id in touched:
         engine.evaluate_case(case_id)
+    engine.evaluate_node()  # the inbound request still waiting: the coordinator's alert
     # The demo's alerts are not mailed (as in the care demo).
     Alert.objects.system("demo").filter(notified_at__isnull=True).update(notified_at=timezone.now())
     if hasattr(builder, "say"):
