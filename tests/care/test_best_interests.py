@@ -198,7 +198,7 @@ def test_rule28_durable_solution_needs_a_bid(world, uasc):
 
 def test_rule28_documented_exception_by_a_supervisor(world, uasc):
     s = bip.solution_propose(
-        actor=world.alice, case_id=uasc.pk, data=bip.SolutionInput(kind=k.SolutionKind.REPATRIATION)
+        actor=world.alice, case_id=uasc.pk, data=bip.SolutionInput(kind=k.SolutionKind.RESETTLEMENT)
     )
     s = bip.solution_implement(
         actor=world.sam,
@@ -314,4 +314,72 @@ def test_rule27_open_tracing_blocks_even_after_the_period(world, uasc):
             actor=world.alice,
             case_id=uasc.pk,
             data=bip.SolutionInput(kind=k.SolutionKind.ADOPTION),
+        )
+
+
+# --------------------------------------------------------------------------- rule 44
+
+RETURN = dict(
+    return_country="tj",
+    pre_return_assessment="Home visit by the Dushanbe child protection office: mother able",
+    receiving_agency="Child protection department, Dushanbe",
+    followup_plan="Visits at 1, 3 and 6 months; school enrolment",
+)
+
+
+def test_rule44_return_needs_assessment_bid_or_bia_agency_and_plan(world, uasc):
+    s = bip.solution_propose(
+        actor=world.alice, case_id=uasc.pk, data=bip.SolutionInput(kind=k.SolutionKind.REPATRIATION)
+    )
+    _bid(world, uasc)  # rule 28 is met: what is missing is rule 44's
+    with pytest.raises(ValidationError) as exc:
+        bip.solution_implement(
+            actor=world.alice, case_id=uasc.pk, solution_id=s.pk,
+            implemented_on=timezone.localdate(),
+        )
+    assert {"return_country", "pre_return_assessment", "receiving_agency", "followup_plan"} <= set(
+        exc.value.message_dict
+    )
+    s.refresh_from_db()
+    assert s.status == k.SolutionStatus.PROPOSED and s.receiving_agency == ""  # nothing changed
+    s = bip.solution_implement(
+        actor=world.alice, case_id=uasc.pk, solution_id=s.pk,
+        implemented_on=timezone.localdate(), **RETURN,
+    )
+    assert s.status == k.SolutionStatus.IMPLEMENTED and s.return_country == "TJ"
+    assert DurableSolution.objects.system("t").get(pk=s.pk).followup_plan.startswith("Visits")
+
+
+def test_rule44_a_bia_is_enough_without_a_bid_for_an_accompanied_child(world):
+    child = child_case(world.alice, dob=years_ago(9), status=c.ProtectionStatus.ACCOMPANIED)
+    s = bip.solution_propose(
+        actor=world.alice,
+        case_id=child.pk,
+        data=bip.SolutionInput(kind=k.SolutionKind.REPATRIATION, **RETURN),
+    )
+    with pytest.raises(ValidationError, match="rule 44"):  # no BID, no BIA
+        bip.solution_implement(
+            actor=world.alice, case_id=child.pk, solution_id=s.pk,
+            implemented_on=timezone.localdate(),
+        )
+    _bia(world.alice, child)
+    s = bip.solution_implement(
+        actor=world.alice, case_id=child.pk, solution_id=s.pk, implemented_on=timezone.localdate()
+    )
+    assert s.status == k.SolutionStatus.IMPLEMENTED
+
+
+def test_rule44_bad_country_code_and_other_solutions_unaffected(world, uasc):
+    with pytest.raises(ValidationError) as exc:
+        bip.solution_propose(
+            actor=world.alice,
+            case_id=uasc.pk,
+            data=bip.SolutionInput(kind=k.SolutionKind.REPATRIATION, return_country="Tajikistan"),
+        )
+    assert "return_country" in exc.value.message_dict
+    assert not DurableSolution.objects.system("t").filter(case=uasc).exists()
+    with pytest.raises(ValidationError):
+        bip.solution_implement(
+            actor=world.alice, case_id=uasc.pk, solution_id=uasc.pk,
+            implemented_on=timezone.localdate(), surprise="x",
         )

@@ -250,6 +250,45 @@ class SolutionInput:
     sole_custody: bool = False
     other_parent_dead: bool = False
     other_parent_consent: bool = False
+    return_country: str = ""
+    pre_return_assessment: str = ""
+    receiving_agency: str = ""
+    followup_plan: str = ""
+
+
+RETURN_FIELDS = ("return_country", "pre_return_assessment", "receiving_agency", "followup_plan")
+
+
+def _rule44(case, s) -> dict[str, list[str]]:
+    """A return (voluntary repatriation) is implemented only with a pre-return family
+    assessment in the country of return, a completed BID or BIA, a receiving agency and a
+    follow-up plan (rule 44). Returns the missing items by field."""
+    if s.kind != k.SolutionKind.REPATRIATION:
+        return {}
+    missing: dict[str, list[str]] = {}
+    if not s.return_country:
+        missing["return_country"] = [_("Give the country of return (rule 44).")]
+    if not s.pre_return_assessment.strip():
+        missing["pre_return_assessment"] = [
+            _("Record the family assessment made in the country of return (rule 44).")
+        ]
+    if not s.receiving_agency.strip():
+        missing["receiving_agency"] = [_("Name the agency that receives the child (rule 44).")]
+    if not s.followup_plan.strip():
+        missing["followup_plan"] = [_("Write the follow-up plan after return (rule 44).")]
+    kinds = [k.BipKind.BID, *k.BIA_KINDS]
+    if not case.bips.filter(kind__in=kinds, status=k.BipStatus.COMPLETED).exists():
+        missing.setdefault("__all__", []).append(
+            _("A return needs a completed best interests determination or assessment (rule 44).")
+        )
+    return missing
+
+
+def _clean_return(errors: dict, data) -> None:
+    code = (data.return_country or "").strip().upper()
+    if code and (len(code) != 2 or not code.isalpha()):
+        errors["return_country"] = [_("Use the two-letter country code.")]
+    data.return_country = code
 
 
 def _completed_bid(case, *, for_adoption: bool = False):
@@ -303,6 +342,10 @@ def solution_propose(*, actor, case_id, data: SolutionInput) -> DurableSolution:
             refusal = _rule27(case, SopProfile.current())
             if refusal:
                 raise ValidationError({"kind": [refusal]})
+        errors: dict[str, list[str]] = {}
+        _clean_return(errors, data)
+        if errors:
+            raise ValidationError(errors)
         s = DurableSolution(case=case, proposed_by=actor, **data.__dict__)
         refusal = _rule30(case, s)
         if refusal:
@@ -313,10 +356,21 @@ def solution_propose(*, actor, case_id, data: SolutionInput) -> DurableSolution:
 
 
 def solution_implement(
-    *, actor, case_id, solution_id, implemented_on: date, exception_reason: str = ""
+    *,
+    actor,
+    case_id,
+    solution_id,
+    implemented_on: date,
+    exception_reason: str = "",
+    **return_details: str,
 ) -> DurableSolution:
     """Rule 28: a UASC's durable solution is implemented only on a completed BID, or on a
-    documented exception a supervisor records."""
+    documented exception a supervisor records. Rule 44: a return also needs its pre-return
+    assessment, BID or BIA, receiving agency and follow-up plan (``return_details`` may
+    complete what the proposal left empty)."""
+    unknown = set(return_details) - set(RETURN_FIELDS)
+    if unknown:
+        raise ValidationError({f: [_("This field cannot be changed here.")] for f in unknown})
     with transaction.atomic():
         case = _case_for_change(actor, case_id)
         s = case.solutions.select_for_update().filter(pk=solution_id).first()
@@ -329,6 +383,17 @@ def solution_implement(
         refusal = _rule30(case, s)
         if refusal:
             raise ValidationError(refusal)
+        given = SolutionInput(kind=s.kind, **{f: v for f, v in return_details.items() if v})
+        errors: dict[str, list[str]] = {}
+        _clean_return(errors, given)
+        if errors:
+            raise ValidationError(errors)
+        for f in RETURN_FIELDS:
+            if getattr(given, f):
+                setattr(s, f, getattr(given, f))
+        missing = _rule44(case, s)
+        if missing:
+            raise ValidationError(missing)
         needs_bid = case.child.protection_status in UASC and s.kind in k.NEEDS_BID
         bid = _completed_bid(case)
         if needs_bid and bid is None:

@@ -201,6 +201,18 @@ class SolutionForm(forms.Form):
     other_parent_consent = forms.BooleanField(
         label=_("The other parent gave informed written consent"), required=False
     )
+    return_country = forms.CharField(
+        label=_("Country of return (for a return)"), max_length=2, required=False
+    )
+    pre_return_assessment = forms.CharField(
+        label=_("Pre-return family assessment in the country of return"),
+        widget=WIDE,
+        required=False,
+    )
+    receiving_agency = forms.CharField(label=_("Receiving agency"), max_length=200, required=False)
+    followup_plan = forms.CharField(
+        label=_("Follow-up plan after return"), widget=WIDE, required=False
+    )
 
     def to_input(self) -> bip.SolutionInput:
         return bip.SolutionInput(**self.cleaned_data)
@@ -212,6 +224,19 @@ class ImplementForm(forms.Form):
         label=_("Documented exception (only without a BID; supervisors)"),
         widget=WIDE,
         required=False,
+    )
+    # a return (rule 44): what the proposal did not record yet
+    return_country = forms.CharField(
+        label=_("Country of return (for a return)"), max_length=2, required=False
+    )
+    pre_return_assessment = forms.CharField(
+        label=_("Pre-return family assessment in the country of return"),
+        widget=WIDE,
+        required=False,
+    )
+    receiving_agency = forms.CharField(label=_("Receiving agency"), max_length=200, required=False)
+    followup_plan = forms.CharField(
+        label=_("Follow-up plan after return"), widget=WIDE, required=False
     )
 
 

@@ -281,6 +281,13 @@ class DurableSolution(ScopedModel):
     other_parent_consent = models.BooleanField(
         _("the other parent gave informed written consent"), default=False
     )
+    # Rule 44: a return (voluntary repatriation) needs these before it is implemented.
+    return_country = models.CharField(_("country of return"), max_length=2, blank=True)
+    pre_return_assessment = EncryptedTextField(
+        _("pre-return family assessment in the country of return"), blank=True
+    )
+    receiving_agency = models.CharField(_("receiving agency"), max_length=200, blank=True)
+    followup_plan = EncryptedTextField(_("follow-up plan after return"), blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
