@@ -35,7 +35,14 @@ from . import pprl, protocol
 from .common import S
 from .common import require as _require
 from .models import CrossBorderRequest, PartnerNode
-from .outbound import _own_request, _send_request, _timeline, _validate_body, clean_fields
+from .outbound import (
+    _own_request,
+    _request_body,
+    _send_request,
+    _timeline,
+    _validate_body,
+    clean_fields,
+)
 from .profiles import LEGAL_BASES
 
 log = logging.getLogger(__name__)
@@ -332,7 +339,7 @@ def tracing_details_draft(
         fields=fields,
         created_by=actor,
     )
-    _validate_body("information_request", _body(req))
+    _validate_body("information_request", _request_body(req))
     with transaction.atomic():
         req.save()
         _timeline(req, "local", "draft", actor=actor)
@@ -348,17 +355,6 @@ def tracing_details_draft(
             },
         )
     return req
-
-
-def _body(req: CrossBorderRequest) -> dict:
-    return {
-        "ref": str(req.ref),
-        "purpose": req.purpose,
-        "legal_basis": req.legal_basis,
-        "retention_days": req.retention_days,
-        "urgent": req.urgent,
-        "fields": req.fields or {},
-    }
 
 
 def link_details_request(req: CrossBorderRequest) -> None:

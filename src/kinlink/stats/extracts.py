@@ -26,14 +26,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kinlink.accounts.roles import can
-from kinlink.core import audit
-from kinlink.core.models import AuditEvent, SopProfile
+from kinlink.core.models import SopProfile
 
 from . import engine, sdc
 from . import indicators as ind
@@ -211,42 +209,21 @@ def extract_build(*, actor, data: ExtractInput) -> Release:
             "smallest_class": result.smallest_class,
         }
     ]
-    from .services import _hash, facts_refreshed_at
+    from .services import release_store
 
-    with transaction.atomic():
-        last = (
-            Release.objects.filter(country=actor.country, title=data.title.strip())
-            .select_for_update()
-            .aggregate(v=Max("version"))["v"]
-        )
-        release = Release.objects.create(
-            kind=Release.Kind.EXTRACT,
-            title=data.title.strip(),
-            version=(last or 0) + 1,
-            country=actor.country,
-            period_start=data.period_start,
-            period_end=data.period_end,
-            geography_level=1 if "area" in columns else 0,
-            indicators=[],
-            breakdowns=columns,
-            parameters=params.as_dict(),
-            tables=payload,
-            data_as_of=facts_refreshed_at(),
-            content_hash=_hash([params.as_dict(), payload]),
-            created_by=actor,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=release,
-            detail={
-                "version": release.version,
-                "kind": "extract",
-                "records": len(records),
-                "hash": release.content_hash,
-            },
-        )
-    return release
+    return release_store(
+        actor=actor,
+        title=data.title,
+        params=params,
+        tables=payload,
+        audit_detail={"kind": "extract", "records": len(records)},
+        kind=Release.Kind.EXTRACT,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        geography_level=1 if "area" in columns else 0,
+        indicators=[],
+        breakdowns=columns,
+    )
 
 
 def approval_check(release: Release) -> None:

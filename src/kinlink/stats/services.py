@@ -302,33 +302,46 @@ def release_build(*, actor, data: ReleaseInput) -> Release:
         area=data.area.strip(),
     )
     tables = engine.as_json(engine.protect(domain_facts.compute_all(query, params), params))
+    return release_store(
+        actor=actor,
+        title=data.title,
+        params=params,
+        tables=tables,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        geography_level=data.geography_level,
+        area=query.area,
+        indicators=list(data.indicators),
+        breakdowns=list(data.breakdowns),
+    )
+
+
+def release_store(*, actor, title: str, params, tables, audit_detail=None, **fields) -> Release:
+    """Store a new version of a release (tables or a research extract) of the actor's
+    country under its title, with its parameters and content hash; audited."""
     with transaction.atomic():
         last = (
-            Release.objects.filter(country=actor.country, title=data.title.strip())
+            Release.objects.filter(country=actor.country, title=title.strip())
             .select_for_update()
             .aggregate(v=Max("version"))["v"]
         )
         release = Release.objects.create(
-            title=data.title.strip(),
+            title=title.strip(),
             version=(last or 0) + 1,
             country=actor.country,
-            period_start=data.period_start,
-            period_end=data.period_end,
-            geography_level=data.geography_level,
-            area=query.area,
-            indicators=list(data.indicators),
-            breakdowns=list(data.breakdowns),
             parameters=params.as_dict(),
             tables=tables,
             data_as_of=facts_refreshed_at(),
             content_hash=_hash([params.as_dict(), tables]),
             created_by=actor,
+            **fields,
         )
         audit.record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             obj=release,
-            detail={"version": release.version, "hash": release.content_hash},
+            detail={"version": release.version, "hash": release.content_hash}
+            | (audit_detail or {}),
         )
     return release
 
