@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -458,3 +458,62 @@ def test_the_receiving_node_links_a_details_request_to_the_case_behind_the_refer
     with django_capture_on_commit_callbacks(execute=False):
         xs.inbox_receive(token)
     assert CrossBorderRequest.objects.system("test").get(ref=stray["ref"]).case is None
+    # the details go back only once a supervisor of the child's side approves them too
+    from kinlink.cases import services as cs
+    from kinlink.cases.models import Approval
+    from kinlink.exchange.models import HeldMessage
+
+    report = {"visit_date": str(date.today()), "child_seen": True, "wellbeing": "Safe, in care"}
+    with pytest.raises(ValidationError):  # bad input is refused at once, nothing is held
+        xs.message_send(
+            actor=world.alice, request_id=inbound.pk, type_="follow_up_report",
+            fields={"child_seen": True},
+        )
+    assert not HeldMessage.objects.exists()
+    held = xs.message_send(
+        actor=world.alice, request_id=inbound.pk, type_="follow_up_report", fields=report
+    )
+    assert isinstance(held, HeldMessage) and held.status == "pending"
+    assert not OutboundMessage.objects.filter(request=inbound, type="follow_up_report").exists()
+    ap = Approval.objects.system("test").get(subject="crossborder", subject_id=held.pk)
+    with pytest.raises(PermissionDenied):  # not the author (four eyes)
+        cs.approval_decide(actor=world.alice, approval_id=ap.pk, approve=True)
+    with django_capture_on_commit_callbacks(execute=False):
+        cs.approval_decide(actor=world.sam, approval_id=ap.pk, approve=True)
+    held.refresh_from_db()
+    assert held.status == "sent"
+    (msg,) = OutboundMessage.objects.filter(request=inbound, type="follow_up_report")
+    assert remote.read(msg.token)["body"]["fields"]["wellbeing"] == "Safe, in care"
+    # a returned report sends nothing
+    second = xs.message_send(
+        actor=world.alice, request_id=inbound.pk, type_="follow_up_report", fields=report
+    )
+    ap = Approval.objects.system("test").get(subject_id=second.pk)
+    cs.approval_decide(actor=world.sam, approval_id=ap.pk, approve=False, comment="Not yet")
+    second.refresh_from_db()
+    assert second.status == "returned"
+    assert OutboundMessage.objects.filter(request=inbound, type="follow_up_report").count() == 1
+
+
+def test_an_unanswered_query_alerts_the_coordinators(world, trace, remote, network_key):
+    """A query sent from a trace has no case: when the partner does not answer in time, the
+    alert is on the coordinators' board (rule 43) and clears with the answer."""
+    import time_machine
+
+    from kinlink.alerts import engine
+    from kinlink.alerts.models import Alert
+
+    req = pending(world, trace, remote)
+    xs.tracing_query_decide(actor=world.oscar, request_id=req.pk, approve=True)
+    req.refresh_from_db()
+    with time_machine.travel(req.acknowledge_due + timedelta(minutes=1), tick=False):
+        engine.evaluate_all()
+        alert = Alert.objects.system("t").get(kind="xb_partner_ack_overdue", cleared_at=None)
+        assert alert.case_id is None and alert.subject_id == str(req.pk)
+        CrossBorderRequest.objects.system("t").filter(pk=req.pk).update(
+            acknowledged_at=req.acknowledge_due, responded_at=req.acknowledge_due,
+            status="completed",
+        )
+        engine.evaluate_all()
+        alert.refresh_from_db()
+        assert alert.cleared_at is not None

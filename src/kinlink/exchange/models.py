@@ -267,6 +267,28 @@ class InboundMessage(KinlinkModel):
         constraints = [models.UniqueConstraint(fields=["partner", "idem"], name="xb_inbox_idem")]
 
 
+class HeldMessage(KinlinkModel):
+    """A follow-on message that carries a matched child's details to the partner that asked
+    for them (an information request built from a cross-border tracing match), held until a
+    supervisor approves: details are exchanged with approval on both sides. It is kept
+    unsealed, because an envelope is only valid for a short time window: it is sealed when
+    it leaves, on approval."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        SENT = "sent", _("Approved and sent")
+        RETURNED = "returned", _("Returned by the supervisor")
+
+    request = models.ForeignKey(CrossBorderRequest, on_delete=models.CASCADE, related_name="held")
+    type = models.CharField(max_length=30)
+    fields = EncryptedJSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+
 class TimelineEntry(KinlinkModel):
     """The shared timeline of a request: what was sent and received, in order."""
 

@@ -26,6 +26,7 @@ from .common import require as _require
 from .deadlines import deadlines
 from .models import (
     CrossBorderRequest,
+    HeldMessage,
     OutboundMessage,
     PartnerNode,
     TimelineEntry,
@@ -261,6 +262,9 @@ def request_submit(*, actor, request_id) -> CrossBorderRequest:
 
 
 def _approval_decided(case, approval, approved: bool) -> None:
+    held = HeldMessage.objects.select_for_update().filter(pk=approval.subject_id).first()
+    if held is not None:
+        return _held_decided(held, approval, approved)
     req = (
         CrossBorderRequest.objects.system("approval")
         .select_for_update()
@@ -389,7 +393,67 @@ def message_send(
         raise ValidationError({"type": [_("Unknown message type.")]})
     with transaction.atomic():
         req = _own_request(actor, request_id)
+        if details_need_approval(req, type_):
+            return _hold(req, type_, fields, actor=actor)
         return _follow_on(req, type_, fields, corrected=corrected, actor=actor, idem=idem)
+
+
+def details_need_approval(req, type_: str) -> bool:
+    """A follow-up report that answers a partner's request for the details of a tracing match
+    (an inbound information request naming one of our match references) carries the child's
+    details: a supervisor approves it first, as on the asking side."""
+    return (
+        type_ == "follow_up_report"
+        and req.direction == "in"
+        and req.kind == "information_request"
+        and bool((req.fields or {}).get("tracing_reference"))
+    )
+
+
+def _hold(req, type_: str, fields: dict, *, actor) -> HeldMessage:
+    if req.status in (S.DRAFT, S.BLOCKED, S.PENDING_APPROVAL, S.WITHDRAWN) or req.restricted_at:
+        raise ValidationError(_("This request is not open with the partner."))
+    if not req.case_id:
+        raise ValidationError(_("Link the request to the child's case first."))
+    kept = {k: v for k, v in fields.items() if v not in ("", None)}
+    env = protocol.envelope(
+        type=type_, sender="xx", recipient="yy", body={"ref": str(req.ref), "fields": kept}
+    )
+    try:
+        protocol.validate_envelope(env)  # bad input is refused now, not at approval
+    except protocol.Rejected as exc:
+        raise ValidationError(exc.reason) from None
+    held = HeldMessage.objects.create(request=req, type=type_, fields=kept, created_by=actor)
+    Approval.objects.create(
+        case=req.case,
+        subject=Approval.Subject.CROSSBORDER,
+        subject_id=held.pk,
+        requested_by=actor,
+    )
+    _timeline(req, "local", "submitted", actor=actor)
+    audit.record(
+        actor=actor,
+        action="change",
+        obj=req,
+        case_id=req.case_id,
+        detail={"held_for_approval": type_, "fields": sorted(kept)},
+    )
+    return held
+
+
+def _held_decided(held: HeldMessage, approval, approved: bool) -> None:
+    if held.status != HeldMessage.Status.PENDING:
+        raise ValidationError(_("This message is not waiting for approval."))
+    req = CrossBorderRequest.objects.system("approval").select_for_update().get(pk=held.request_id)
+    held.decided_at = timezone.now()
+    if not approved:
+        held.status = HeldMessage.Status.RETURNED
+        held.save(update_fields=["status", "decided_at", "updated_at"])
+        _timeline(req, "local", "returned", actor=approval.decided_by)
+        return
+    _follow_on(req, held.type, held.fields, actor=approval.decided_by, idem=f"held:{held.pk}")
+    held.status = HeldMessage.Status.SENT
+    held.save(update_fields=["status", "decided_at", "updated_at"])
 
 
 def _follow_on(req, type_, fields, *, corrected=None, actor=None, idem=None):

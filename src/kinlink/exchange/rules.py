@@ -16,9 +16,10 @@ periodically.
   its fix page says so: the alert then goes by other channels (Central Authority), which
   Kinlink does not record yet.
 
-Inbound requests not yet linked to a case carry their alerts themselves
-(:func:`node_findings`: ``xb_inbox_ack_overdue``, ``xb_inbox_reply_overdue``), on the board
-of this node's coordinators; once the request is linked to a case, the case's alerts take over.
+Requests without a case carry their alerts themselves (:func:`node_findings`), on the board
+of this node's coordinators: received ones not linked yet (``xb_inbox_ack_overdue``,
+``xb_inbox_reply_overdue``) and tracing queries sent from a trace (``xb_partner_*``); once a
+received request is linked to a case, the case's alerts take over.
 """
 
 from __future__ import annotations
@@ -112,18 +113,21 @@ def node_findings(sop: SopProfile, now: datetime) -> list[Finding]:
     out: list[Finding] = []
     open_requests = (
         CrossBorderRequest.objects.system("alert rules")
-        .filter(direction="in", case__isnull=True, restricted_at__isnull=True)
+        .filter(case__isnull=True, restricted_at__isnull=True)
         .exclude(status__in=["declined", "closed", "completed", "withdrawn"])
     )
     for req in open_requests:
         late = overdue(req, now)
         url = reverse("exchange:request", kwargs={"pk": req.pk})
+        # received and not linked yet: this node is late; sent without a case (a tracing
+        # query built from a trace): the partner is
+        ack, reply = (
+            ("xb_inbox_ack_overdue", "xb_inbox_reply_overdue")
+            if not req.is_outbound
+            else ("xb_partner_ack_overdue", "xb_partner_reply_overdue")
+        )
         if "acknowledge" in late:
-            out.append(
-                Finding("xb_inbox_ack_overdue", SUBJECT, str(req.pk), req.acknowledge_due, url)
-            )
+            out.append(Finding(ack, SUBJECT, str(req.pk), req.acknowledge_due, url))
         if "reply" in late:
-            out.append(
-                Finding("xb_inbox_reply_overdue", SUBJECT, str(req.pk), req.response_due, url)
-            )
+            out.append(Finding(reply, SUBJECT, str(req.pk), req.response_due, url))
     return out

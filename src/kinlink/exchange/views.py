@@ -26,7 +26,7 @@ from kinlink.web.pages import require_role as _require
 from . import protocol, selectors
 from . import services as xs
 from . import tracing_services as tq
-from .models import OutboundMessage, PartnerNode
+from .models import HeldMessage, OutboundMessage, PartnerNode
 from .profiles import LEGAL_BASIS_LABELS, REQUEST_CODES, TYPES, request_type_choices
 
 
@@ -320,7 +320,14 @@ def request_followup(request, pk):
     fields = {f.name: _field_value(f, request.POST.get(f"f_{f.name}", "")) for f in spec}
     if request.POST.get("f_child_seen") is None:
         fields["child_seen"] = None
-    xs.message_send(actor=request.user, request_id=pk, type_="follow_up_report", fields=fields)
+    sent = xs.message_send(
+        actor=request.user, request_id=pk, type_="follow_up_report", fields=fields
+    )
+    if isinstance(sent, HeldMessage):
+        messages.success(
+            request,
+            _("The report carries the child's details: it leaves once a supervisor approves it."),
+        )
 
 
 # --------------------------------------------------------------------------- files
