@@ -78,12 +78,20 @@ def clean_fields(kind: str, fields: dict) -> dict:
     return {k: v for k, v in fields.items() if v not in (None, "", [])}
 
 
-def _validate_body(kind: str, body: dict) -> None:
-    env = protocol.envelope(type=kind, sender="xx", recipient="yy", body=body)
+def check_envelope(type_: str, body: dict) -> None:
+    """Refuse, before anything is stored or sent, a body its message type's schema refuses."""
+    env = protocol.envelope(type=type_, sender="xx", recipient="yy", body=body)
     try:
         protocol.validate_envelope(env)
     except protocol.Rejected as exc:
-        raise ValidationError({"fields": [exc.reason]}) from None
+        raise ValidationError(exc.reason) from None
+
+
+def _validate_body(kind: str, body: dict) -> None:
+    try:
+        check_envelope(kind, body)
+    except ValidationError as exc:
+        raise ValidationError({"fields": exc.messages}) from None
     missing = [f.name for f in TYPES[kind].fields if f.required and f.name not in body["fields"]]
     if missing:
         raise ValidationError(
@@ -411,18 +419,11 @@ def details_need_approval(req, type_: str) -> bool:
 
 
 def _hold(req, type_: str, fields: dict, *, actor) -> HeldMessage:
-    if req.status in (S.DRAFT, S.BLOCKED, S.PENDING_APPROVAL, S.WITHDRAWN) or req.restricted_at:
+    if req.restricted_at:
         raise ValidationError(_("This request is not open with the partner."))
     if not req.case_id:
         raise ValidationError(_("Link the request to the child's case first."))
-    kept = {k: v for k, v in fields.items() if v not in ("", None)}
-    env = protocol.envelope(
-        type=type_, sender="xx", recipient="yy", body={"ref": str(req.ref), "fields": kept}
-    )
-    try:
-        protocol.validate_envelope(env)  # bad input is refused now, not at approval
-    except protocol.Rejected as exc:
-        raise ValidationError(exc.reason) from None
+    kept = _follow_on_body(req, type_, fields)["fields"]  # bad input refused now, not later
     held = HeldMessage.objects.create(request=req, type=type_, fields=kept, created_by=actor)
     Approval.objects.create(
         case=req.case,
@@ -456,7 +457,8 @@ def _held_decided(held: HeldMessage, approval, approved: bool) -> None:
     held.save(update_fields=["status", "decided_at", "updated_at"])
 
 
-def _follow_on(req, type_, fields, *, corrected=None, actor=None, idem=None):
+def _follow_on_body(req, type_, fields, *, corrected=None) -> dict:
+    """The checked body of a follow-on message on ``req`` (sent now or held for approval)."""
     if req.direction != FOLLOW_ON_BY[type_]:
         raise ValidationError(_("This message cannot be sent on this request."))
     if req.status in (S.DRAFT, S.BLOCKED, S.PENDING_APPROVAL, S.WITHDRAWN):
@@ -466,11 +468,12 @@ def _follow_on(req, type_, fields, *, corrected=None, actor=None, idem=None):
     body = {"ref": str(req.ref), "fields": {k: v for k, v in fields.items() if v not in ("", None)}}
     if corrected is not None:
         body["corrected"] = corrected
-    env = protocol.envelope(type=type_, sender="xx", recipient="yy", body=body)
-    try:
-        protocol.validate_envelope(env)
-    except protocol.Rejected as exc:
-        raise ValidationError(exc.reason) from None
+    check_envelope(type_, body)
+    return body
+
+
+def _follow_on(req, type_, fields, *, corrected=None, actor=None, idem=None):
+    body = _follow_on_body(req, type_, fields, corrected=corrected)
     msg = _enqueue(req, type_, body, idem=idem or f"{type_}:{uuid.uuid4()}", actor=actor)
     audit.record(
         actor=actor,

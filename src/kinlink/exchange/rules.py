@@ -80,29 +80,31 @@ def findings(case, sop: SopProfile, now: datetime) -> list[Finding]:
             )
         )
     for req in reqs:
-        url = reverse("exchange:request", kwargs={"pk": req.pk})
         if req.restricted_at:
             if req.needs_restriction_review:
+                url = reverse("exchange:request", kwargs={"pk": req.pk})
                 out.append(Finding("xb_restricted", SUBJECT, str(req.pk), req.restricted_at, url))
             continue
-        late = overdue(req, now)
         prefix = "xb_partner_" if req.is_outbound else "xb_"
         critical = req.kind == "danger_alert" and req.is_outbound
-        if "acknowledge" in late:
-            out.append(
-                Finding(
-                    prefix + "ack_overdue",
-                    SUBJECT,
-                    str(req.pk),
-                    req.acknowledge_due,
-                    url,
-                    severity="critical" if critical else "",
-                )
-            )
-        if "reply" in late:
-            out.append(
-                Finding(prefix + "reply_overdue", SUBJECT, str(req.pk), req.response_due, url)
-            )
+        out += _deadline_findings(
+            req, now, prefix + "ack_overdue", prefix + "reply_overdue",
+            ack_severity="critical" if critical else "",
+        )
+    return out
+
+
+def _deadline_findings(req, now, ack_kind: str, reply_kind: str, *, ack_severity: str = ""):
+    """The acknowledgement and reply deadlines a request has missed, as findings."""
+    late = overdue(req, now)
+    url = reverse("exchange:request", kwargs={"pk": req.pk})
+    out = []
+    if "acknowledge" in late:
+        out.append(
+            Finding(ack_kind, SUBJECT, str(req.pk), req.acknowledge_due, url, ack_severity)
+        )
+    if "reply" in late:
+        out.append(Finding(reply_kind, SUBJECT, str(req.pk), req.response_due, url))
     return out
 
 
@@ -117,17 +119,8 @@ def node_findings(sop: SopProfile, now: datetime) -> list[Finding]:
         .exclude(status__in=["declined", "closed", "completed", "withdrawn"])
     )
     for req in open_requests:
-        late = overdue(req, now)
-        url = reverse("exchange:request", kwargs={"pk": req.pk})
         # received and not linked yet: this node is late; sent without a case (a tracing
         # query built from a trace): the partner is
-        ack, reply = (
-            ("xb_inbox_ack_overdue", "xb_inbox_reply_overdue")
-            if not req.is_outbound
-            else ("xb_partner_ack_overdue", "xb_partner_reply_overdue")
-        )
-        if "acknowledge" in late:
-            out.append(Finding(ack, SUBJECT, str(req.pk), req.acknowledge_due, url))
-        if "reply" in late:
-            out.append(Finding(reply, SUBJECT, str(req.pk), req.response_due, url))
+        prefix = "xb_partner_" if req.is_outbound else "xb_inbox_"
+        out += _deadline_findings(req, now, prefix + "ack_overdue", prefix + "reply_overdue")
     return out

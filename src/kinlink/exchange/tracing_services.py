@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from kinlink.core import audit
 from kinlink.tracing import engine
 
-from . import pprl, protocol
+from . import pprl
 from .common import S
 from .common import require as _require
 from .models import CrossBorderRequest, PartnerNode
@@ -41,6 +41,7 @@ from .outbound import (
     _send_request,
     _timeline,
     _validate_body,
+    check_envelope,
     clean_fields,
 )
 from .profiles import LEGAL_BASES
@@ -62,14 +63,6 @@ def network_key() -> bytes:
             "KINLINK_PPRL_NETWORK_KEY must be the base64 of at least 16 random bytes"
         )
     return key
-
-
-def _validate(type_: str, body: dict) -> None:
-    env = protocol.envelope(type=type_, sender="xx", recipient="yy", body=body)
-    try:
-        protocol.validate_envelope(env)
-    except protocol.Rejected as exc:
-        raise ValidationError(exc.reason) from None
 
 
 # --------------------------------------------------------------------------- outbound
@@ -107,7 +100,7 @@ def tracing_query_body(
             "max_results": max(1, min(MAX_RESULTS, int(max_results))),
         },
     }
-    _validate("tracing_query", body)
+    check_envelope("tracing_query", body)
     return body
 
 
@@ -492,7 +485,7 @@ def _score(body: dict, *, key: bytes | None, threshold: float) -> tuple[dict, in
         out[f"match_{i}"] = pseudonym(body["ref"], case_id)
         out[f"score_{i}"] = int(round(100 * p))
     result = {"ref": body["ref"], "fields": out}
-    _validate("tracing_result", result)
+    check_envelope("tracing_result", result)
     return result, len(idx)
 
 
