@@ -16,6 +16,7 @@ from kinlink.alerts import engine
 from kinlink.cases import choices as cc
 from kinlink.core import audit
 from kinlink.core.models import SopProfile
+from kinlink.core.validation import is_code
 
 from . import choices as k
 from .models import BestInterestsProcess, BidPanelMember, DurableSolution
@@ -286,7 +287,7 @@ def _rule44(case, s) -> dict[str, list[str]]:
 
 def _clean_return(errors: dict, data) -> None:
     code = (data.return_country or "").strip().upper()
-    if code and (len(code) != 2 or not code.isalpha()):
+    if code and not is_code(code):
         errors["return_country"] = [_("Use the two-letter country code.")]
     data.return_country = code
 

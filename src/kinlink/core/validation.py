@@ -16,10 +16,15 @@ def check_choice(errors: Errors, name: str, value, choices, *, blank: bool = Fal
         errors.setdefault(name, []).append(_("Not a valid choice: %(v)s") % {"v": value})
 
 
+def is_code(code, length: int = 2) -> bool:
+    """``length`` letters: the shape of an ISO country (2) or language (2) code."""
+    return isinstance(code, str) and len(code) == length and code.isalpha()
+
+
 def check_codes(errors: Errors, name: str, codes, length: int) -> None:
     """Add an error for each code that is not ``length`` letters (ISO country/language)."""
     for code in codes:
-        if not (isinstance(code, str) and len(code) == length and code.isalpha()):
+        if not is_code(code, length):
             errors.setdefault(name, []).append(_("Not a valid code: %(v)s") % {"v": code})
 
 

@@ -179,7 +179,7 @@ class FellegiSunterModel:
     def score(self, levels: Sequence[int]) -> float:
         """Match weight in bits (log2 Bayes factor)."""
         w = self._w
-        if len(levels) != 9:
+        if len(levels) != len(w):
             # comparisons stored before a field was added: the new field is 'missing' (0)
             levels = _padded(levels)
         s = (w[0][levels[0]] + w[1][levels[1]] + w[2][levels[2]] + w[3][levels[3]]

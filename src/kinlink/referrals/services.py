@@ -19,6 +19,7 @@ from kinlink.cases import choices as cc
 from kinlink.cases.models import PlanAction
 from kinlink.cases.services import lock_case_for_change
 from kinlink.core import audit
+from kinlink.core.validation import is_code
 
 from . import choices as r
 from .models import AdminArea, Referral, ServicePoint
@@ -85,7 +86,7 @@ def service_point_clean(raw: dict) -> tuple[dict, dict[str, list[str]]]:
         _add(errors, "service_type", _("Unknown service: %(v)s") % {"v": data.get("service_type")})
     country = data.get("country", "").upper()
     data["country"] = country
-    if len(country) != 2 or not country.isalpha():
+    if not is_code(country):
         _add(errors, "country", _("Use the two-letter country code."))
     data["cost"] = data.get("cost") or r.Cost.FREE
     if data["cost"] not in r.Cost.values:
@@ -198,7 +199,7 @@ def _area_row(raw: dict) -> tuple[dict, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     data = {n: ("" if raw.get(n) is None else str(raw.get(n)).strip()) for n in AREA_FIELDS}
     data["country"] = data["country"].upper()
-    if len(data["country"]) != 2 or not data["country"].isalpha():
+    if not is_code(data["country"]):
         _add(errors, "country", _("Use the two-letter country code."))
     try:
         data["level"] = int(float(data["level"]))
