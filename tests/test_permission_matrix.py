@@ -230,7 +230,7 @@ def concrete(name: str, pattern: str, objs) -> str:
     ids = {k: v for k, v in objs.items() if k != "markers"}
     if "plan_id" in pattern or "action_id" in pattern:
         ids["pk"] = ids["case_id"] = ids["plan_case"]
-    if name in ("tracing:request", "tracing:trace_action"):
+    if name in ("tracing:request", "tracing:request_close", "tracing:trace_action"):
         ids["pk"] = ids["request"]
     for module in object_modules():
         if name in getattr(module, "PK_FOR", {}):
@@ -310,6 +310,7 @@ def default_methods(name: str) -> list[str]:
         "document",
         "other_name",
         "withdraw",
+        "close",
     )
     return ["POST"] if any(w in name.split(":")[-1] for w in writes) else ["GET"]
 

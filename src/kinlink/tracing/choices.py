@@ -18,6 +18,16 @@ class TraceStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class RequestOutcome(models.TextChoices):
+    """Why a tracing request was closed (the statistics count requests resolved by outcome)."""
+
+    FOUND = "found", _("The child was found")
+    NOT_FOUND = "not_found", _("Tracing exhausted: the child was not found")
+    WITHDRAWN = "withdrawn", _("The enquirer withdrew the request")
+    TRANSFERRED = "transferred", _("Passed to another organisation")
+    OTHER = "other", _("Other")
+
+
 class EnquirerRelationship(models.TextChoices):
     MOTHER = "mother", _("Mother")
     FATHER = "father", _("Father")

@@ -76,6 +76,11 @@ class RequestForm(forms.Form):
         label=_("The enquirer agrees to share the request with other organisations"),
         required=False,
     )
+    consent_statistics = forms.BooleanField(
+        label=_("The enquirer agrees that the request is counted in anonymous statistics"),
+        required=False,
+        help_text=_("Only numbers leave Kinlink this way, never names."),
+    )
     separation_date = forms.DateField(
         label=_("Date of separation"), required=False, widget=DateInput
     )
@@ -184,6 +189,7 @@ def request_input(form: RequestForm, formset) -> ts.RequestInput:
         enquirer_address=d.get("enquirer_address", ""),
         enquirer_language=d.get("enquirer_language", ""),
         consent_to_share=d.get("consent_to_share", False),
+        consent_statistics=d.get("consent_statistics", False),
         separation_date=d.get("separation_date"),
         separation_place=d.get("separation_place", ""),
         separation_cause=d["separation_cause"],
@@ -239,6 +245,17 @@ class TracingActionForm(forms.Form):
             "outcome": d["outcome"],
             "place": d.get("place", ""),
         }
+
+
+class CloseRequestForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=_blank(t.RequestOutcome))
+    note = forms.CharField(
+        label=_("Why the request is closed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required unless the child was found."),
+    )
 
 
 class FlagsForm(forms.Form):

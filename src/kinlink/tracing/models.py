@@ -67,6 +67,12 @@ class TracingRequest(KinlinkModel):
     consent_to_share = models.BooleanField(
         _("the enquirer agrees to share the request with other organisations"), default=False
     )
+    # Rule 48: the enquirer's agreement that the request is counted in non-identifiable
+    # statistics (the request is about the enquirer as much as about the child sought).
+    consent_statistics = models.BooleanField(
+        _("the enquirer agrees that the request is counted in anonymous statistics"),
+        default=False,
+    )
     separation_date = models.DateField(_("date of separation"), null=True, blank=True)
     separation_place = models.CharField(_("place of separation"), max_length=200, blank=True)
     separation_cause = models.CharField(
@@ -76,6 +82,11 @@ class TracingRequest(KinlinkModel):
         default=t.SeparationCause.UNKNOWN,
     )
     notes = EncryptedTextField(_("notes"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_outcome = models.CharField(
+        _("outcome"), max_length=12, choices=t.RequestOutcome.choices, blank=True
+    )
+    closure_note = EncryptedTextField(_("why the request was closed"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -113,6 +124,8 @@ class Trace(KinlinkModel):
     matched_case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # when the child was found (a match confirmed) or the request was closed without it
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -130,6 +130,7 @@ class RequestInput:
     enquirer_address: str = ""
     enquirer_language: str = ""
     consent_to_share: bool = False
+    consent_statistics: bool = False
     separation_date: date | None = None
     separation_place: str = ""
     separation_cause: str = t.SeparationCause.UNKNOWN
@@ -249,6 +250,8 @@ def tracing_action_record(
             trace = Trace.objects.restrict(actor, "change").filter(pk=trace_id).first()
             if trace is None:
                 raise PermissionDenied(_("You may not change this tracing request."))
+            if trace.request.status == t.RequestStatus.CLOSED:
+                raise ValidationError(_("This tracing request is closed."))
             if trace.status == t.TraceStatus.OPEN:
                 trace.status = t.TraceStatus.IN_PROGRESS
                 trace.save(update_fields=["status", "updated_at"])
@@ -264,6 +267,75 @@ def tracing_action_record(
         )
         audit.record(actor=actor, action="create", obj=action, case_id=case.pk if case else None)
     return action
+
+
+FOUND_STATES = (t.TraceStatus.MATCHED, t.TraceStatus.VERIFIED, t.TraceStatus.REUNIFIED)
+
+
+def tracing_request_close(
+    *, actor: User, request_id, outcome: str, note: str = ""
+) -> TracingRequest:
+    """Close a tracing request with its outcome. Children still sought are closed with it and
+    leave matching; their pending potential matches are withdrawn (decisions stay). "Found"
+    needs a child of the request found (a confirmed match); any other outcome needs a note,
+    and is refused while a child of the request was found."""
+    errors: dict[str, list[str]] = {}
+    check_choice(errors, "outcome", outcome, t.RequestOutcome)
+    if len(note) > 2000:
+        errors["note"] = [_("At most 2,000 characters.")]
+    elif outcome != t.RequestOutcome.FOUND and not note.strip():
+        errors["note"] = [_("Say why the request is closed.")]
+    if errors:
+        raise ValidationError(errors)
+    from .tasks import match_trace
+
+    with transaction.atomic():
+        req = (
+            TracingRequest.objects.restrict(actor, "change")
+            .select_for_update()
+            .filter(pk=request_id)
+            .first()
+        )
+        if req is None or not can(actor, "work_case"):
+            raise PermissionDenied(_("You may not change this tracing request."))
+        if req.status == t.RequestStatus.CLOSED:
+            raise ValidationError(_("This tracing request is closed."))
+        traces = list(req.traces.all())
+        found = [tr for tr in traces if tr.status in FOUND_STATES]
+        if outcome == t.RequestOutcome.FOUND and not found:
+            raise ValidationError(
+                {"outcome": [_("No child of this request was found: confirm a match first.")]}
+            )
+        if outcome != t.RequestOutcome.FOUND and found:
+            raise ValidationError(
+                {"outcome": [_("A child of this request was found: close it as found.")]}
+            )
+        now = timezone.now()
+        still_sought = [tr.pk for tr in traces if tr.status not in FOUND_STATES]
+        Trace.objects.system("closing a tracing request").filter(pk__in=still_sought).update(
+            status=t.TraceStatus.CLOSED, resolved_at=now, updated_at=now
+        )
+        withdrawn, _by_model = (
+            PotentialMatch.objects.system("closing a tracing request")
+            .filter(trace__request=req, state=t.MatchState.PENDING)
+            .delete()
+        )
+        req.status = t.RequestStatus.CLOSED
+        req.closed_at = now
+        req.closure_outcome = outcome
+        req.closure_note = note.strip()
+        req.save(
+            update_fields=["status", "closed_at", "closure_outcome", "closure_note", "updated_at"]
+        )
+        for pk in still_sought:  # out of the traces index
+            transaction.on_commit(lambda pk=str(pk): match_trace.enqueue(pk))
+        audit.record(
+            actor=actor,
+            action="change",
+            obj=req,
+            detail={"closed": outcome, "pending_matches_withdrawn": withdrawn},
+        )
+    return req
 
 
 # --------------------------------------------------------------------------- matches
@@ -298,7 +370,8 @@ def match_review(*, actor: User, match_id, confirm: bool, reason: str) -> Potent
             trace = match.trace
             trace.status = t.TraceStatus.MATCHED
             trace.matched_case_id = match.case_id
-            trace.save(update_fields=["status", "matched_case", "updated_at"])
+            trace.resolved_at = trace.resolved_at or match.reviewed_at
+            trace.save(update_fields=["status", "matched_case", "resolved_at", "updated_at"])
         audit.record(
             actor=actor,
             action="approve" if confirm else "reject",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.request_list, name="requests"),
     path("new/", views.request_create, name="request_create"),
     path("<uuid:pk>/", views.request_detail, name="request"),
+    path("<uuid:pk>/close/", views.request_close, name="request_close"),
     path(
         "<uuid:pk>/traces/<uuid:trace_id>/actions/",
         views.trace_action_add,

@@ -104,11 +104,19 @@ def request_create(request):
 
 
 def _render_request(
-    request, pk, *, bound: dict | None = None, open_form: str = "", cards_forms: dict | None = None
+    request,
+    pk,
+    *,
+    bound: dict | None = None,
+    open_form: str = "",
+    cards_forms: dict | None = None,
+    close_form: f.CloseRequestForm | None = None,
+    status: int = 200,
 ):
     req = selectors.request_get(user=request.user, request_id=pk)
     bound = bound or {}
-    may_work = can(request.user, "work_case") and _request_changeable(request.user, req)
+    is_open = req.status == t.RequestStatus.OPEN
+    may_work = is_open and can(request.user, "work_case") and _request_changeable(request.user, req)
     traces = list(req.traces.all())
     for trace in traces:
         trace.action_list = list(trace.actions.select_related("author"))
@@ -126,9 +134,10 @@ def _render_request(
         "req": req,
         "traces": traces,
         "may_work": may_work,
-        "open_form": open_form,
+        "open_form": "close" if close_form is not None else open_form,
+        "close_form": (close_form or f.CloseRequestForm(prefix="close")) if may_work else None,
     }
-    return render(request, "tracing/request_detail.html", ctx)
+    return render(request, "tracing/request_detail.html", ctx, status=status)
 
 
 def _request_changeable(user, req) -> bool:
@@ -163,6 +172,28 @@ def trace_action_add(request, pk, trace_id):
             messages.success(request, _("The tracing action was recorded."))
             return redirect(reverse("tracing:request", kwargs={"pk": pk}) + f"#{key}")
     return _render_request(request, pk, bound={key: form}, open_form=key)
+
+
+@require_POST
+@_page
+def request_close(request, pk):
+    _require(request.user, "work_case")
+    req = selectors.request_get(user=request.user, request_id=pk)
+    form = f.CloseRequestForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            ts.tracing_request_close(
+                actor=request.user,
+                request_id=req.pk,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as exc:
+            f.attach_errors(exc, form)
+        else:
+            messages.success(request, _("The tracing request was closed."))
+            return redirect("tracing:request", pk=req.pk)
+    return _render_request(request, pk, close_form=form, status=400)
 
 
 # --------------------------------------------------------------------------- matches
