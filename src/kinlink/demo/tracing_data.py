@@ -80,6 +80,7 @@ def load(builder) -> int:
                 else t.EnquirerRelationship.OTHER_RELATIVE,
                 inquiry_date=builder.today - timedelta(days=rng.randint(0, 60)),
                 consent_to_share=True,
+                consent_statistics=rng.random() < 0.8,
                 separation_cause=rng.choice(
                     [
                         t.SeparationCause.MIGRATION,

@@ -1,10 +1,12 @@
-"""Facts of the other domains (referrals, care, cross-border requests) and their indicators' tables.
+"""Facts of the other domains (referrals, care, cross-border requests, tracing) and their tables.
 
 ``refresh()`` rebuilds ``DomainFact`` after the case facts: one row per referral, placement or
 cross-border request, carrying its case's dimensions and consent basis from ``CaseFact``
 (rule 48 applies unchanged: a record of a case without a basis is left out and counted as
-such; a request not linked to a local case has no recorded basis). The other apps' records are
-only read.
+such; a request not linked to a local case has no recorded basis). A child sought in a tracing
+request counts with the dimensions and basis of the case it was matched to; until then with
+what the request says of the child and the enquirer's agreement to be counted
+(``TracingRequest.consent_statistics``). The other apps' records are only read.
 
 ``compute_all()`` is what pages and releases call: indicators over the case facts go to
 ``engine.compute``; those over another ``source`` are computed here into the same tables.
@@ -22,12 +24,15 @@ from django.utils.translation import gettext_lazy as _
 from kinlink.care.models import Placement
 from kinlink.exchange.models import CrossBorderRequest, NodeProfile
 from kinlink.referrals.models import Referral
+from kinlink.tracing import choices as tc
+from kinlink.tracing.models import Trace
 
 from . import engine, sdc
 from . import indicators as ind
 from .models import Basis, CaseFact, DomainFact
 
 BATCH = 5000
+OPEN = "open"  # the outcome of a child still sought
 REASON = "statistics"
 CASE_FIELDS = (
     "country",
@@ -44,7 +49,8 @@ CASE_FIELDS = (
 )
 # The fact sources an indicator may name (``Indicator.source``): "cases" is CaseFact (computed
 # by ``engine.compute``), the others are DomainFact rows of that source.
-SOURCES = ("cases", "referrals", "care", "exchange")
+SOURCES = ("cases", "referrals", "care", "exchange", "tracing")
+FOUND = (tc.TraceStatus.MATCHED, tc.TraceStatus.VERIFIED, tc.TraceStatus.REUNIFIED)
 
 
 def _day(value) -> date | None:
@@ -78,11 +84,76 @@ def _of_cases(case_ids: set) -> tuple[dict, dict]:
     return dims, children
 
 
+def _tracing_records() -> list[tuple]:
+    """One record per child sought; its own dimensions for when no matched case has facts."""
+    records = []
+    for (
+        pk,
+        case_id,
+        status,
+        sex,
+        dob,
+        age_years,
+        resolved,
+        asked_on,
+        cause,
+        closed_as,
+        agreed,
+        country,
+        area,
+        city,
+    ) in (
+        Trace.objects.system(REASON)
+        .values_list(
+            "pk",
+            "matched_case_id",
+            "status",
+            "sex",
+            "date_of_birth",
+            "age_years",
+            "resolved_at",
+            "request__inquiry_date",
+            "request__separation_cause",
+            "request__closure_outcome",
+            "request__consent_statistics",
+            "request__agency__country",
+            "request__office__admin_area",
+            "request__office__city",
+        )
+        .iterator(chunk_size=BATCH)
+    ):
+        if status in FOUND:
+            outcome = tc.RequestOutcome.FOUND
+        elif status == tc.TraceStatus.CLOSED:
+            outcome = closed_as or tc.RequestOutcome.OTHER
+        else:
+            outcome = OPEN
+        resolved_on = _day(resolved) if outcome != OPEN else None
+        fields = {
+            "category": cause,
+            "outcome": outcome,
+            "changed_on": resolved_on,
+            "duration": (resolved_on - asked_on).days if resolved_on else None,
+        }
+        own = (
+            {
+                "country": country,
+                "admin_area": area or "",
+                "city": city or "",
+                "basis": Basis.OK if agreed else Basis.NO_CONSENT,
+                "sex": sex,
+            },
+            (dob, age_years, asked_on),
+        )
+        records.append(("tracing", pk, case_id, asked_on, fields, own))
+    return records
+
+
 def refresh() -> int:
-    """Rebuild the domain facts from referrals, placements and cross-border requests."""
+    """Rebuild the domain facts from referrals, placements, cross-border requests and traces."""
     from .services import _age
 
-    records: list[tuple] = []  # (source, record id, case id, start, fields)
+    records: list[tuple] = []  # (source, record id, case id, start, fields[, own dimensions])
     for pk, case_id, service, status, created, changed in (
         Referral.objects.system(REASON)
         .values_list("pk", "case_id", "service_type", "status", "created_at", "status_changed_at")
@@ -125,12 +196,16 @@ def refresh() -> int:
         }
         records.append(("exchange", pk, case_id, _day(opened), fields))
 
-    dims, children = _of_cases({r[2] for r in records if r[2] is not None})
     node = NodeProfile.objects.filter(pk=1).values_list("country", flat=True).first() or ""
+    records.extend(_tracing_records())
+    dims, children = _of_cases({r[2] for r in records if r[2] is not None})
     unlinked = {"country": node, "basis": Basis.NO_CONSENT}  # no local case: no recorded basis
     facts = []
-    for source, record_id, case_id, start, fields in records:
+    for source, record_id, case_id, start, fields, *own in records:
         child = children.get(case_id)
+        found = dims.get(case_id)
+        if found is None and own:  # a child sought, not (yet) matched to a case with facts
+            found, child = own[0]
         facts.append(
             DomainFact(
                 source=source,
@@ -138,7 +213,7 @@ def refresh() -> int:
                 case_id=case_id,
                 started_on=start,
                 age=_age(*child, start) if child else None,
-                **dims.get(case_id, unlinked),
+                **(found or unlinked),
                 **fields,
             )
         )

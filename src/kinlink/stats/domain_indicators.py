@@ -1,4 +1,4 @@
-"""Indicators over referrals, alternative care and cross-border requests (DOMAIN.md 6.2).
+"""Indicators over referrals, alternative care, cross-border requests and tracing (DOMAIN.md 6.2).
 
 Registered from the statistics app's ``ready()``; their facts are ``DomainFact`` rows of the
 named ``source`` (see ``domain_facts``). Immigration detention is a sensitive category: its
@@ -16,8 +16,10 @@ from kinlink.care import choices as k
 from kinlink.exchange.models import CrossBorderRequest
 from kinlink.exchange.profiles import REQUEST_TYPES
 from kinlink.referrals import choices as r
+from kinlink.tracing import choices as tc
 
 from . import indicators as ind
+from .domain_facts import OPEN
 from .indicators import Dimension, Indicator, Period, register
 
 # ----------------------------------------------------------------------- dimensions
@@ -53,6 +55,20 @@ DOMAIN_DIMENSIONS = [
         "direction",
         tuple(CrossBorderRequest.Direction.choices),
         sources=("exchange",),
+    ),
+    Dimension(
+        "separation_cause",
+        _("Cause of separation"),
+        "category",
+        tuple(tc.SeparationCause.choices),
+        sources=("tracing",),
+    ),
+    Dimension(
+        "tracing_outcome",
+        _("Outcome of tracing"),
+        "outcome",
+        ((OPEN, _("Still sought")), *tc.RequestOutcome.choices),
+        sources=("tracing",),
     ),
 ]
 for _dim in DOMAIN_DIMENSIONS:
@@ -195,6 +211,52 @@ REGISTERED = [
         source="exchange",
         domain="exchange",
         breakdowns=("request_type", "direction"),
+    ),
+]
+REGISTERED += [
+    Indicator(
+        "tracing_requests_opened",
+        _("Children sought in tracing requests"),
+        _(
+            "Children sought in tracing requests made during the period (a request may seek "
+            "several children), by cause of separation and the outcome of tracing today. A child "
+            "matched to a case counts with that case's consent; until then with the enquirer's "
+            "agreement to be counted."
+        ),
+        _started,
+        hxl="#activity+tracing+requests",
+        source="tracing",
+        domain="tracing",
+        breakdowns=("separation_cause", "tracing_outcome"),
+    ),
+    Indicator(
+        "tracing_requests_resolved",
+        _("Tracing requests resolved"),
+        _(
+            "Children sought whose tracing ended during the period: found (a match confirmed "
+            "by a caseworker) or the request closed without finding them, by outcome."
+        ),
+        lambda p: _changed(p) & ~Q(outcome=OPEN),
+        hxl="#activity+tracing+resolved",
+        source="tracing",
+        domain="tracing",
+        breakdowns=("tracing_outcome", "separation_cause"),
+    ),
+    Indicator(
+        "days_to_child_found",
+        _("Time from tracing request to finding the child"),
+        _(
+            "Median days from the tracing request to the confirmed match, for children found "
+            "during the period."
+        ),
+        lambda p: _changed(p) & Q(outcome=tc.RequestOutcome.FOUND),
+        kind="median",
+        value_field="duration",
+        unit=_("days"),
+        hxl="#indicator+days+median",
+        source="tracing",
+        domain="tracing",
+        breakdowns=("separation_cause",),
     ),
 ]
 for _indicator in REGISTERED:
