@@ -137,7 +137,34 @@ def test_workflow_and_reasons(world, alice_case):
     with pytest.raises(ValidationError) as exc:
         rs.referral_update(actor=world.alice, referral_id=ref.pk, status="rejected")
     assert "reason" in exc.value.message_dict
-    rs.referral_update(actor=world.alice, referral_id=ref.pk, status="rejected", reason="Full")
+    with pytest.raises(ValidationError) as exc:
+        rs.referral_update(actor=world.alice, referral_id=ref.pk, status="rejected", reason="Full")
+    assert "barrier" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        rs.referral_update(
+            actor=world.alice, referral_id=ref.pk, status="rejected", reason="x", barrier="fees"
+        )
+    assert "barrier" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:  # a barrier only when the referral fails
+        rs.referral_update(
+            actor=world.alice, referral_id=ref.pk, status="accepted", barrier="capacity"
+        )
+    assert "barrier" in exc.value.message_dict
+    ref.refresh_from_db()
+    assert ref.status == "referred" and ref.barrier == ""
+    rs.referral_update(
+        actor=world.alice,
+        referral_id=ref.pk,
+        status="rejected",
+        reason="Full until spring",
+        barrier="capacity",
+    )
+    ref.refresh_from_db()
+    assert (ref.status, ref.barrier, ref.status_reason) == (
+        "rejected",
+        "capacity",
+        "Full until spring",
+    )
 
 
 def test_provider_sees_only_referrals_to_them_with_shared_fields(world, alice_case, points, login):

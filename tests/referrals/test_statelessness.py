@@ -50,7 +50,9 @@ def test_other_referrals_do_not_clear_it_legal_aid_does(world):
     alert = Alert.objects.system("t").get(case=case, kind=KIND)
     assert alert.cleared_at is not None and alert.rule == 101
     # a referral that is no longer open does not count: the alert comes back
-    rs.referral_update(actor=world.alice, referral_id=ref.pk, status="rejected", reason="Full")
+    rs.referral_update(
+        actor=world.alice, referral_id=ref.pk, status="rejected", reason="Full", barrier="capacity"
+    )
     assert KIND in open_kinds(case)
 
 

@@ -229,6 +229,21 @@ def load(builder) -> int:
         ),
     )
     rs.referral_update(actor=worker, referral_id=stale.pk, status="accepted")
+    if "education" in points:  # a barrier to services, as the statistics count them
+        school = rs.referral_create(
+            actor=worker,
+            case_id=ref_case.pk,
+            data=rs.ReferralInput(
+                service_type="education", timeframe="3d", service_point_id=points["education"].pk
+            ),
+        )
+        rs.referral_update(
+            actor=worker,
+            referral_id=school.pk,
+            status="rejected",
+            reason="The school asks for a birth certificate the child does not have.",
+            barrier="documents",
+        )
     past = timezone.now() - timedelta(days=21)
     Referral.objects.system("demo").filter(pk=late.pk).update(due_at=past + timedelta(days=18))
     Referral.objects.system("demo").filter(pk=stale.pk).update(status_changed_at=past)

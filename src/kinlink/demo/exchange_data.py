@@ -143,9 +143,7 @@ def load(builder) -> int:
     )
     # the girl has since crossed to the partner's country and is in danger: rule 42 wants a
     # serious-danger alert (Art. 36) to that State, not yet prepared
-    cs.child_update(
-        actor=worker, case_id=out_case.pk, changes={"current_country": partner.country}
-    )
+    cs.child_update(actor=worker, case_id=out_case.pk, changes={"current_country": partner.country})
     cs.case_set_risk(
         actor=worker,
         case_id=out_case.pk,

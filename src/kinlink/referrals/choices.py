@@ -47,6 +47,23 @@ NEXT = {
 NEEDS_REASON = {ReferralStatus.REJECTED, ReferralStatus.NOT_IMPLEMENTED}
 
 
+class Barrier(models.TextChoices):
+    """What kept a child from a service (a referral rejected or not implemented), coded so that
+    the barriers can be counted (DOMAIN.md 6.2 and the city profile's gaps: legal, financial,
+    language, information, capacity); the free-text reason stays beside it."""
+
+    LEGAL = "legal", _("Legal or residence status")
+    DOCUMENTS = "documents", _("Missing identity or birth documents")
+    FINANCIAL = "financial", _("Cost or fees")
+    LANGUAGE = "language", _("Language")
+    INFORMATION = "information", _("The family did not know or was not informed")
+    CAPACITY = "capacity", _("No place, or a waiting list")
+    ELIGIBILITY = "eligibility", _("Not eligible for the service")
+    ACCESS = "access", _("Distance, transport or disability access")
+    DECLINED = "declined", _("The child or family declined")
+    OTHER = "other", _("Other")
+
+
 # What a referral may share with the provider (only with consent to share).
 class SharedField(models.TextChoices):
     NAME = "name", _("The child's name")

@@ -154,6 +154,12 @@ class StatusForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    barrier = forms.ChoiceField(
+        label=_("What kept the child from the service"),
+        choices=BLANK + list(r.Barrier.choices),
+        required=False,
+        help_text=_("Required when the referral is rejected or not implemented."),
+    )
     feedback = forms.CharField(
         label=_("Feedback"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

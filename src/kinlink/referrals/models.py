@@ -139,6 +139,9 @@ class Referral(KinlinkModel):
     )
     status_changed_at = models.DateTimeField()
     status_reason = EncryptedTextField(_("reason"), blank=True)
+    barrier = models.CharField(
+        _("barrier"), max_length=12, choices=r.Barrier.choices, blank=True
+    )  # rejected or not implemented: what kept the child from the service
     feedback = EncryptedTextField(_("feedback from the provider"), blank=True)
     consent_to_share = models.BooleanField(
         _("consent to share data with the provider"), default=False

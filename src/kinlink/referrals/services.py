@@ -19,7 +19,7 @@ from kinlink.cases import choices as cc
 from kinlink.cases.models import PlanAction
 from kinlink.cases.services import lock_case_for_change
 from kinlink.core import audit
-from kinlink.core.validation import is_code
+from kinlink.core.validation import check_choice, is_code
 
 from . import choices as r
 from .models import AdminArea, Referral, ServicePoint
@@ -472,14 +472,24 @@ def referral_create(*, actor, case_id, data: ReferralInput) -> Referral:
     return ref
 
 
-def referral_update(*, actor, referral_id, status: str, reason: str = "", feedback: str = ""):
+def referral_update(
+    *, actor, referral_id, status: str, reason: str = "", feedback: str = "", barrier: str = ""
+):
     """The provider (or the caseworker) moves a referral on: referred → accepted | rejected
-    (with a reason) → implemented | not implemented (with a reason); feedback is kept."""
+    (with a reason and the barrier) → implemented | not implemented (with a reason and the
+    barrier); feedback is kept. The barrier is coded so that statistics can count it."""
     errors: dict[str, list[str]] = {}
     if status not in r.ReferralStatus.values:
         _add(errors, "status", _("Choose a status."))
-    if status in r.NEEDS_REASON and not reason.strip():
-        _add(errors, "reason", _("Give the reason."))
+    if status in r.NEEDS_REASON:
+        if not reason.strip():
+            _add(errors, "reason", _("Give the reason."))
+        if not barrier:
+            _add(errors, "barrier", _("Choose what kept the child from the service."))
+        else:
+            check_choice(errors, "barrier", barrier, r.Barrier)
+    elif barrier:
+        _add(errors, "barrier", _("A barrier is recorded only when a referral fails."))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -502,6 +512,7 @@ def referral_update(*, actor, referral_id, status: str, reason: str = "", feedba
             )
         ref.status = status
         ref.status_reason = reason
+        ref.barrier = barrier
         if feedback.strip():
             ref.feedback = feedback
         ref.status_changed_at = timezone.now()
