@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
+from kinlink.accounts.mfa import activate_totp
 from kinlink.accounts.models import Agency, Office, User
 from kinlink.accounts.roles import Role
 from kinlink.cases import choices as c
@@ -108,3 +109,27 @@ def kemal_case(world):
 @pytest.fixture
 def umid_case(world):
     return register(world.umid, given="Oysha", family="Karimova")
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the user in (with a second factor set up) and returns the client."""
+
+    def _login(user):
+        activate_totp(user)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """``run(service, ...)`` calls a service and runs what it enqueued on commit (the test
+    task backend runs a task when it is enqueued)."""
+
+    def _run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return _run

@@ -14,8 +14,6 @@ from kinlink.care import services as care
 from kinlink.cases import choices as c
 from kinlink.cases import services as cs
 
-from ..web.conftest import login  # noqa: F401  (the signed-in client fixture)
-
 
 def child_case(actor, *, dob: date, status=c.ProtectionStatus.UNACCOMPANIED, given="Амир"):
     child = cs.ChildInput(

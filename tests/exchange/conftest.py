@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from kinlink.accounts.mfa import activate_totp
 from kinlink.cases import services as cs
 from kinlink.exchange import protocol
 from kinlink.exchange import services as xs
@@ -111,13 +110,3 @@ def referral_body(**fields):
             **fields,
         },
     }
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        activate_totp(user)
-        client.force_login(user)
-        return client
-
-    return _login

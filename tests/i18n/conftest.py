@@ -13,8 +13,6 @@ from asgiref.local import Local
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from tests.web.conftest import login  # noqa: F401  (re-exported fixture)
-
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "kinlink" / "locale"
 
 

@@ -30,16 +30,3 @@ def cities(world):
     world.cleo.save()
     world.lena = make_user("lena", "city_official", world.kz, lviv, language="uk")
     return world
-
-
-@pytest.fixture
-def login(client):
-    """``login(user)``: signed in with a second factor set up (as tests/web/conftest.py)."""
-    from kinlink.accounts.mfa import activate_totp
-
-    def _login(user):
-        activate_totp(user)
-        client.force_login(user)
-        return client
-
-    return _login

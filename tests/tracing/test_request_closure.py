@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from kinlink.accounts.mfa import activate_totp
 from kinlink.core.models import AuditEvent
 from kinlink.tracing import choices as t
 from kinlink.tracing import engine
@@ -22,25 +21,6 @@ def fresh_engine():
     engine.reset()
     yield
     engine.reset()
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        activate_totp(user)
-        client.force_login(user)
-        return client
-
-    return _login
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def runner(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return runner
 
 
 def pending_request(world, run):

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from kinlink.accounts.mfa import activate_totp
 from kinlink.cases import services as cs
 from kinlink.tracing import engine
 from kinlink.tracing import services as ts
@@ -22,27 +21,6 @@ def fresh_engine():
     engine.reset()
     yield
     engine.reset()
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        activate_totp(user)
-        client.force_login(user)
-        return client
-
-    return _login
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Call a service and run what it enqueued on commit (matching tasks run immediately)."""
-
-    def _run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return _run
 
 
 def consent_tracing(actor, case, **kw):

@@ -1,1 +1,1 @@
-from tests.questionnaires.conftest import cities, city_survey, login  # noqa: F401
+from tests.questionnaires.conftest import cities, city_survey  # noqa: F401
