@@ -4,9 +4,13 @@
 ``protect`` applies rules 46-47 and returns what may be published. Every table carries the
 number of records left out and why (rule 48).
 
-A release over a million cases reads the fact table once for every count table and the
+The tables are computed from the column store (``columns``: the facts packed by column, built
+by the refresh) when the last refresh built it: the blocks a query may need are read, the
+indicators' conditions evaluated and the records grouped with numpy. Otherwise, or for a
+condition the store cannot evaluate, from the fact table: once for every count table and the
 left-out counts (GROUPING SETS on PostgreSQL, one read grouped with numpy on SQLite) and once
-for the medians (see bench/stats/RESULTS.md).
+for the medians. Both give the same tables (tests/stats/test_column_store.py; timings in
+bench/stats/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import columns, sdc
 from . import indicators as ind
-from . import sdc
 from .models import Basis, CaseFact
 
 # The highest allowed geography per level: 0 = country, 1 = first-level administrative area,
@@ -127,7 +131,10 @@ def _labels(dim: ind.Dimension | None, codes) -> list[tuple[str, str]]:
     return [(k, k or str(ind.UNKNOWN)) for k in sorted(set(codes))]
 
 
-def compute(q: Query, params: Parameters) -> list[Result]:
+def compute(q: Query, params: Parameters, *, store: bool | None = None) -> list[Result]:
+    """Raw tables of the case indicators of ``q``: from the column store when the last refresh
+    built it (``store=None``) or when asked (``store=True``), else from the fact table; both
+    give the same tables (tests/stats/test_column_store.py)."""
     bands = ind.age_bands(params.age_bands)
     age_rows = [(label, label) for _lo, _hi, label in bands] + [("unknown", str(ind.UNKNOWN))]
     sex_cols = [(str(k), str(v)) for k, v in ind.SEX]
@@ -138,6 +145,8 @@ def compute(q: Query, params: Parameters) -> list[Result]:
     results = {i.code: Result(i.code, [], {}) for i in wanted}
     if not wanted:
         return []
+    if q.geography_level > params.max_admin_level:
+        raise ValueError("geography below the configured level")
     cond = {i.code: _sargable(i.condition(q.period)) for i in wanted}
     # a record that no indicator asked for counts cannot change any table: skip it early
     distinct = [c for n, c in enumerate(cond.values()) if c not in list(cond.values())[:n]]
@@ -166,7 +175,14 @@ def compute(q: Query, params: Parameters) -> list[Result]:
         )
         for i in medians
     }
-    if connection.vendor == "postgresql":
+    got = None
+    if store or (store is None and columns.available()):
+        got = _column_cells(q, wanted, cond, distinct, bands, dims, sets, median_sets)
+        if got is None and store:
+            raise columns.Unsupported("the column store cannot answer this query")
+    if got is not None:
+        cells, groups = got
+    elif connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             # room to hash the groups and sort the medians' values in memory
             cursor.execute("SET LOCAL work_mem = '64MB'")
@@ -408,17 +424,28 @@ def _fetched_cells(qs, sets, flags: dict[str, Q], median_sets, values: dict):
         index: dict = {}
         codes.append(np.array([index.setdefault(x, len(index)) for x in data[j]], dtype=np.int64))
         uniques.append(list(index))
+    mask_arrays = [np.array(data[width + j], dtype=np.int64) for j in range(len(masks))]
+    value_arrays = {
+        v: np.array(data[width + len(masks) + j], dtype=float) for j, v in enumerate(values)
+    }
+    return _group(sets, median_sets, columns, codes, uniques, chunks, mask_arrays, value_arrays)
+
+
+def _group(sets, median_sets, columns, codes, uniques, chunks, mask_arrays, value_arrays):
+    """Count cells and medians per group of each set, from one array per record and column:
+    ``codes`` (into ``uniques``) of the grouping columns, the conditions each record meets as
+    bits of the ``mask_arrays`` (the names in ``chunks``), and its values (NaN: none)."""
+    names = [n for chunk in chunks for n in chunk]
+    size = len(codes[0]) if codes else len(mask_arrays[0]) if mask_arrays else 0
     mask_codes = []  # (code per record, pattern per code) of each mask column
-    for j in range(len(masks)):
-        patterns, inverse = np.unique(
-            np.array(data[width + j], dtype=np.int64), return_inverse=True
-        )
+    for array in mask_arrays:
+        patterns, inverse = np.unique(array, return_inverse=True)
         mask_codes.append((inverse.astype(np.int64), patterns.tolist()))
     cells: dict = {}
     for name, cols in sets:
-        group = _group_codes(cols, columns, codes, uniques, len(rows))
+        group = _group_codes(cols, columns, codes, uniques, size)
         found: dict = {}
-        if len(rows):
+        if size:
             # one integer per (group, patterns of conditions): count them with bincount
             combined = group
             for mc in mask_codes:
@@ -439,16 +466,21 @@ def _fetched_cells(qs, sets, flags: dict[str, Q], median_sets, values: dict):
                         if m >> b & 1:
                             sums[flag] += n
         cells[name] = [dict(zip(cols, k, strict=True)) | sums for k, sums in found.items()]
-    groups: dict[str, dict] = {v: {} for v in values}
-    for j, v in enumerate(values):
-        vals = np.array(data[width + len(masks) + j], dtype=float)
+    groups: dict[str, dict] = {v: {} for v in value_arrays}
+    for v, vals in value_arrays.items():
         has = ~np.isnan(vals)
         vals = vals[has]
         if not len(vals):
             continue
+        # sorted by value once (equal values are interchangeable); each set's groups then by
+        # a stable sort of their codes (a radix sort when they fit in 16 bits)
+        by_value = np.argsort(vals)
+        vals = vals[by_value]
         for name, cols in median_sets:
-            group = _group_codes(cols, columns, codes, uniques, len(rows))[has]
-            order = np.lexsort((vals, group))
+            group = _group_codes(cols, columns, codes, uniques, size)[has][by_value]
+            if len(group) and group.max() < 2**15:
+                group = group.astype(np.int16)
+            order = np.argsort(group, kind="stable")
             sorted_vals, sorted_group = vals[order], group[order]
             starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
             ends = np.r_[starts[1:], len(sorted_group)]
@@ -461,6 +493,64 @@ def _fetched_cells(qs, sets, flags: dict[str, Q], median_sets, values: dict):
                 mid = lo if n % 2 else (lo + hi) / 2
                 groups[v][_set_key(name, cols, key)] = (round(mid, 1), n)
     return cells, groups
+
+
+def _column_cells(q: Query, wanted, cond, distinct, bands, dims, sets, median_sets):
+    """``_fetched_cells`` from the column store (``columns``): the same cells and medians, or
+    None when a condition is one the store cannot evaluate."""
+    try:
+        needed = {"basis", "age", "sex", *dims.values()}
+        for c in cond.values():
+            needed |= columns.fields_of(c)
+        needed |= {i.value_field for i in wanted if i.kind == "median"}
+        if not needed <= {*columns.KINDS, *columns.KEYS}:
+            return None
+        read = columns.read(q.country, q.area, needed, distinct)
+        t = read.table
+        met = {}
+        for code, c in cond.items():
+            same = next((k for k in met if cond[k] == c), None)
+            met[code] = met[same] if same else columns.evaluate(c, t)
+    except columns.Unsupported:
+        return None
+    ok = columns.evaluate(Q(basis=Basis.OK), t)
+    flags, values = {}, {}
+    for i in wanted:
+        if i.kind == "count":
+            flags[f"f_{i.code}"] = met[i.code] & ok
+    for i in wanted:
+        extra = ~np.isnan(t.arrays[i.value_field]) if i.kind == "median" else True
+        flags[f"l_{i.code}"] = met[i.code] & extra & ~ok
+    for i in wanted:
+        if i.kind == "median":
+            values[f"v_{i.code}"] = np.where(met[i.code] & ok, t.arrays[i.value_field], np.nan)
+    # only the records some condition counts (the fact-table queries filter them first)
+    keep = reduce(np.logical_or, [*flags.values(), *(~np.isnan(v) for v in values.values())])
+    keep = np.flatnonzero(keep) if len(keep) else np.zeros(0, np.int64)
+    names = list(flags)
+    chunks = [names[k : k + 62] for k in range(0, len(names), 62)] or [[]]
+    mask_arrays = []
+    for chunk in chunks:
+        mask = np.zeros(len(keep), dtype=np.int64)
+        for b, name in enumerate(chunk):
+            mask |= flags[name][keep].astype(np.int64) << b
+        mask_arrays.append(mask)
+    values = {v: a[keep] for v, a in values.items()}
+    group_cols = list(dict.fromkeys(c for _n, cols in [*sets, *median_sets] for c in cols))
+    codes, uniques = [], []
+    for col in group_cols:
+        if col == "band":
+            age = t.arrays["age"][keep]
+            band = np.full(len(keep), len(bands), dtype=np.int64)
+            has = age != columns.NULLS["int"]
+            for k, (lo, hi, _label) in reversed(list(enumerate(bands))):
+                band[has & (age >= lo) & (age <= hi)] = k
+            codes.append(band)
+            uniques.append([label for _lo, _hi, label in bands] + ["unknown"])
+        else:
+            codes.append(t.arrays[col][keep].astype(np.int64))
+            uniques.append(list(t.labels[col]))
+    return _group(sets, median_sets, group_cols, codes, uniques, chunks, mask_arrays, values)
 
 
 def _group_codes(cols, columns, codes, uniques, n: int):

@@ -54,10 +54,8 @@ class CaseFact(models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        indexes = [
-            models.Index(fields=["country", "registered_on"]),
-            models.Index(fields=["country", "basis"]),
-        ]
+        # (country, basis) served no query and cost a third of the refresh (bench/stats)
+        indexes = [models.Index(fields=["country", "registered_on"])]
 
     @classmethod
     def scope_filter(cls, user, action: str) -> Q | None:
@@ -71,6 +69,56 @@ class FactsRefresh(models.Model):
     refreshed_at = models.DateTimeField(null=True)
     rows = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
+    # records in the column store built by the same refresh (``columns``); null: not built,
+    # the statistics are computed from the fact table
+    columns = models.PositiveIntegerField(null=True)
+    # when someone last queued a refresh (the dashboard's button); pending until a refresh
+    # that started after it has finished
+    queued_at = models.DateTimeField(null=True)
+
+
+class FactChunk(models.Model):
+    """A block of up to ``columns.CHUNK`` case facts of one country and administrative area,
+    stored by column (``FactColumn``): the summary level the statistics are computed from.
+
+    ``zones`` holds, per column, what a query needs to skip the block without reading it: the
+    smallest and largest value and the number of nulls, or the categories present. Rebuilt
+    with the facts by ``services.facts_refresh``; record-level data, read only through
+    ``.system("statistics")`` and never shown."""
+
+    country = models.CharField(max_length=2)
+    admin_area = models.CharField(max_length=100, blank=True)
+    rows = models.PositiveIntegerField()
+    zones = models.JSONField(default=dict)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "admin_area"])]
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return None  # record-level: statistics read it with .system()
+
+
+class FactColumn(models.Model):
+    """One column of a ``FactChunk``: the values of its records packed as a numpy array
+    (categories as codes into the chunk's labels in ``zones``)."""
+
+    chunk = models.ForeignKey(FactChunk, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=40)
+    data = models.BinaryField()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chunk", "name"], name="factcolumn_per_chunk")
+        ]
+
+    @classmethod
+    def scope_filter(cls, user, action: str) -> Q | None:
+        return None  # record-level: statistics read it with .system()
 
 
 class Release(KinlinkModel):
@@ -132,7 +180,7 @@ class DomainFact(models.Model):
     Rebuilt by ``domain_facts.refresh`` after the case facts; read only through
     ``.system("statistics")``."""
 
-    source = models.CharField(max_length=20)  # referrals | care | exchange
+    source = models.CharField(max_length=20)  # referrals | care | exchange | tracing
     record_id = models.UUIDField()
     case_id = models.UUIDField(null=True)
     country = models.CharField(max_length=2)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -26,7 +26,7 @@ from kinlink.core import audit
 from kinlink.core.models import AuditEvent, SopProfile
 from kinlink.tracing.models import Reunification
 
-from . import domain_facts, engine, extracts
+from . import columns, domain_facts, engine, extracts
 from . import indicators as ind
 from .models import Basis, CaseFact, FactsRefresh, Release
 
@@ -68,7 +68,8 @@ def _facts_sql(vendor: str) -> tuple[list[str], list[str], str]:
     first completed initial assessment, first approved plan, first reunification and the
     strongest consent for statistics (3 active with a lawful basis, 2 active awaiting
     approval, 1 withdrawn). PostgreSQL hash-joins the aggregates as subqueries; SQLite builds
-    them first as indexed temporary tables (several times faster there). Rows are inserted in
+    them first as one indexed temporary table (several times faster there; one look-up per
+    case). Rows are inserted in
     case id order, so the primary key index fills in order (half the time). Dates are the UTC
     dates of the timestamps, as before; durations are computed from whole microseconds so they
     equal ``timedelta.total_seconds()``.
@@ -78,17 +79,18 @@ def _facts_sql(vendor: str) -> tuple[list[str], list[str], str]:
         for m in (Case, Child, Agency, Office, Consent, Assessment, CasePlan, Reunification)
     }
     active = "cn.for_reporting AND cn.withdrawn_at IS NULL"
-    rank = f"""MAX(CASE
+    strength = f"""CASE
         WHEN {active} AND (cn.override_basis = '' OR cn.override_basis IS NULL
             OR cn.override_state = '{c.ApprovalState.APPROVED.value}') THEN 3
         WHEN {active} THEN 2
         WHEN cn.for_reporting THEN 1
-        ELSE 0 END)"""
+        ELSE 0 END"""
+    rank = f"MAX({strength})"
     initial = f"kind = '{c.AssessmentKind.INITIAL.value}' AND completed_at IS NOT NULL"
-    first = {  # (aggregate, table, condition)
-        "assessed": ("MIN(completed_at)", t["Assessment"], initial),
-        "planned": ("MIN(approved_at)", t["CasePlan"], "approved_at IS NOT NULL"),
-        "reunified": ("MIN(reunified_on)", t["Reunification"], "1 = 1"),
+    first = {  # (column whose first value is taken, table, condition)
+        "assessed": ("completed_at", t["Assessment"], initial),
+        "planned": ("approved_at", t["CasePlan"], "approved_at IS NOT NULL"),
+        "reunified": ("reunified_on", t["Reunification"], "1 = 1"),
     }
     if vendor == "postgresql":
         day = "(({}) AT TIME ZONE 'UTC')::date".format
@@ -102,9 +104,12 @@ def _facts_sql(vendor: str) -> tuple[list[str], list[str], str]:
         per_hour, per_day = "3600.0::float8", "86400.0::float8"
         not_indexed = ""
     else:  # SQLite: timestamps are stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC
-        day = "date({})".format
-        year = "CAST(strftime('%Y', {}) AS INTEGER)".format
-        month_day = "strftime('%m-%d', {})".format
+        # and dates as 'YYYY-MM-DD': their parts are cut from the text (the same values as
+        # date() and strftime(), which parse the whole text again at each of their several
+        # calls per row)
+        day = "substr({}, 1, 10)".format
+        year = "CAST(substr({}, 1, 4) AS INTEGER)".format
+        month_day = "substr({}, 6, 5)".format
         days = "CAST(julianday({}) - julianday({}) AS INTEGER)".format
 
         def seconds(a, b):
@@ -124,26 +129,43 @@ def _facts_sql(vendor: str) -> tuple[list[str], list[str], str]:
     # joining the subqueries or looking every case up in correlated subqueries there)
     consents = f"{t['Consent']} cn{not_indexed}"
     aggregates = {"cs": f"SELECT cn.case_id, {rank} AS v FROM {consents}"}  # noqa: S608
-    for name, (agg, table, cond) in first.items():
+    for name, (column, table, cond) in first.items():
         source = f"{table}{not_indexed} WHERE {cond}"
-        aggregates[name] = f"SELECT case_id, {agg} AS v FROM {source}"  # noqa: S608
+        aggregates[name] = f"SELECT case_id, MIN({column}) AS v FROM {source}"  # noqa: S608
     prepare, joins, cleanup = [], [], []
-    for name, select in aggregates.items():
-        by = "cn.case_id" if name == "cs" else "case_id"
-        select = f"{select} GROUP BY {by}"
-        if vendor == "postgresql":
-            joins.append(f"LEFT JOIN ({select}) {name} ON {name}.case_id = c.id")
-        else:
-            temp = f"kinlink_facts_{name}"
-            prepare += [
-                f"DROP TABLE IF EXISTS temp.{temp}",
-                f"CREATE TEMP TABLE {temp} AS {select}",
-                f"CREATE UNIQUE INDEX temp.{temp}_case ON {temp} (case_id)",
-            ]
-            cleanup.append(f"DROP TABLE IF EXISTS temp.{temp}")
-            joins.append(f"LEFT JOIN temp.{temp} {name} ON {name}.case_id = c.id")
-    consent = "cs.v"
-    value = {name: f"{name}.v" for name in first}
+    if vendor == "postgresql":
+        for name, select in aggregates.items():
+            by = "cn.case_id" if name == "cs" else "case_id"
+            joins.append(f"LEFT JOIN ({select} GROUP BY {by}) {name} ON {name}.case_id = c.id")
+        consent = "cs.v"
+        value = {name: f"{name}.v" for name in first}
+    else:
+        # one temporary table of every aggregate, so that each case is looked up once (the
+        # look-ups, not the rules, are most of the insert's time)
+        temp = "kinlink_facts_agg"
+        names = list(aggregates)
+        sources = {"cs": ("cn.case_id", strength, consents, "1 = 1")} | {
+            name: ("case_id", column, f"{table}{not_indexed}", cond)
+            for name, (column, table, cond) in first.items()
+        }
+        parts = []
+        for name, (case_id, expr, source, cond) in sources.items():
+            row = ", ".join(f"{expr if other == name else 'NULL'} AS {other}" for other in names)
+            parts.append(f"SELECT {case_id} AS case_id, {row} FROM {source} WHERE {cond}")  # noqa: S608
+        inner = " UNION ALL ".join(parts)
+        picks = ", ".join(
+            f"MAX({name}) AS {name}" if name == "cs" else f"MIN({name}) AS {name}" for name in names
+        )
+        prepare += [
+            f"DROP TABLE IF EXISTS temp.{temp}",
+            f"CREATE TEMP TABLE {temp} AS SELECT case_id, {picks} "  # noqa: S608
+            f"FROM ({inner}) GROUP BY case_id",
+            f"CREATE UNIQUE INDEX temp.{temp}_case ON {temp} (case_id)",
+        ]
+        cleanup.append(f"DROP TABLE IF EXISTS temp.{temp}")
+        joins.append(f"LEFT JOIN temp.{temp} g ON g.case_id = c.id")
+        consent = "g.cs"
+        value = {name: f"g.{name}" for name in first}
     reg, identified = day("c.registered_at"), "c.identified_at"
     since = days(reg, "ch.age_recorded_on")
     # Python's floor division (``//``) on a possibly negative number of days
@@ -206,11 +228,13 @@ def _facts_sql(vendor: str) -> tuple[list[str], list[str], str]:
     )
 
 
-def facts_refresh() -> int:
-    """Rebuild the fact table from the case records (system-wide read for statistics).
+def facts_refresh(timings: dict | None = None) -> int:
+    """Rebuild the fact table from the case records (system-wide read for statistics), then
+    the column store the statistics are computed from (``columns.build``).
 
     Set-based: one DELETE and one INSERT ... SELECT in a transaction (readers keep seeing the
-    previous facts until it commits). The rules are those of ``_age`` and ``_basis``."""
+    previous facts until it commits). The rules are those of ``_age`` and ``_basis``.
+    ``timings`` receives the seconds of each step (for the benchmark)."""
     started = time.monotonic()
     prepare, cleanup, insert = _facts_sql(connection.vendor)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -220,29 +244,94 @@ def facts_refresh() -> int:
             for statement in prepare:
                 cursor.execute(statement)
             cursor.execute(f"DELETE FROM {CaseFact._meta.db_table}")  # noqa: S608
+            # SQLite: the index is built once after the insert rather than row by row
+            # (PostgreSQL would lock the table against readers until the commit)
+            indexes = _drop_indexes(cursor) if connection.vendor == "sqlite" else []
             cursor.execute(insert)
             rows = cursor.rowcount
+            for statement in indexes:
+                cursor.execute(statement)
             if connection.vendor == "postgresql":
                 # fresh statistics for the planner: the table was replaced as a whole
                 cursor.execute(f"ANALYZE {CaseFact._meta.db_table}")
         finally:
             for statement in cleanup:
                 cursor.execute(statement)
+        if timings is not None:
+            timings["facts"] = time.monotonic() - started
+        stored = columns.build(timings)
         FactsRefresh.objects.update_or_create(
             pk=1,
             defaults={
                 "refreshed_at": timezone.now(),
                 "rows": rows,
                 "seconds": time.monotonic() - started,
+                "columns": stored,
             },
         )
+    mark = time.monotonic()
     domain_facts.refresh()
+    if timings is not None:
+        timings["other domains"] = time.monotonic() - mark
     return rows
+
+
+def _drop_indexes(cursor) -> list[str]:
+    """Drop the fact table's secondary indexes (SQLite); returns the statements that create
+    them again."""
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL",
+        [CaseFact._meta.db_table],
+    )
+    found = cursor.fetchall()
+    for name, _sql in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
 
 
 def facts_refreshed_at():
     row = FactsRefresh.objects.filter(pk=1).first()
     return row.refreshed_at if row else None
+
+
+# a queued refresh no worker has run after this long may be queued again
+QUEUE_STALE = timedelta(hours=2)
+
+
+def facts_refresh_queued_at():
+    """When the pending refresh was queued, or None: no refresh that started after the last
+    request has finished yet."""
+    row = FactsRefresh.objects.filter(pk=1).first()
+    if row is None or row.queued_at is None:
+        return None
+    if row.refreshed_at is not None:
+        started = row.refreshed_at - timedelta(seconds=row.seconds)
+        if started >= row.queued_at:
+            return None
+    return row.queued_at
+
+
+def facts_refresh_queue(*, actor) -> bool:
+    """Queue the refresh task (the dashboard's button: 30-60 s at a million cases, never in
+    the request). False when a refresh is already waiting for the worker."""
+    from .tasks import refresh_facts
+
+    if not can(actor, "build_releases"):
+        raise PermissionDenied
+    now = timezone.now()
+    queued = facts_refresh_queued_at()
+    if queued is not None and now - queued < QUEUE_STALE:
+        return False
+    FactsRefresh.objects.update_or_create(pk=1, defaults={"queued_at": now})
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        object_type="stats.casefact",
+        detail={"refresh": "queued"},
+    )
+    refresh_facts.enqueue()
+    return True
 
 
 # ----------------------------------------------------------------------- releases
