@@ -285,3 +285,17 @@ def test_a_release_of_domain_indicators_stores_only_protected_tables(domain, wor
     assert all(v is None or v == 0 or v >= 10 for v in values)
     made = [t for t in release.tables if t["indicator"] == "referrals_made"]
     assert {t["breakdown"] for t in made} == {engine.AGE_SEX, "service_type"}
+
+
+def test_declined_referrals_by_the_barrier_recorded(domain, world):
+    from kinlink.referrals.models import Referral
+
+    Referral.objects.system("test").filter(status="rejected").update(barrier="documents")
+    services.facts_refresh()
+    res, _p = run(["referrals_declined"], ["barrier"])
+    by_barrier = table(res["referrals_declined"], "barrier")
+    # r2 rejected (documents), r3 not implemented before barriers were coded
+    assert cell(by_barrier, "documents", "value") == 1
+    assert cell(by_barrier, "", "value") == 1
+    assert cell(by_barrier, "capacity", "value") == 0
+    assert cell(by_barrier, "total", "value") == 2

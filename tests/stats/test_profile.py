@@ -101,10 +101,11 @@ def test_service_availability_by_region(world):
 @pytest.fixture
 def referral_facts(db):
     """Referral facts of 2024 (declined = rejected or not implemented):
-    legal aid 12 declined + 6 implemented; health 3 declined; education 7 declined
-    + 8 implemented; 2 declined without consent; 4 declined in 2023."""
+    legal aid 12 declined (8 for legal status, 4 for missing documents) + 6 implemented;
+    health 3 declined (no place); education 7 declined (barrier not recorded) + 8
+    implemented; 2 declined without consent; 4 declined in 2023."""
 
-    def add(n, category, outcome, basis="ok", on=date(2024, 5, 1)):
+    def add(n, category, outcome, basis="ok", on=date(2024, 5, 1), reason=""):
         for _i in range(n):
             DomainFact.objects.create(
                 source="referrals",
@@ -115,12 +116,13 @@ def referral_facts(db):
                 outcome=outcome,
                 started_on=on,
                 changed_on=on,
+                reason=reason,
             )
 
-    add(8, "legal_aid", "rejected")
-    add(4, "legal_aid", "not_implemented")
+    add(8, "legal_aid", "rejected", reason="legal")
+    add(4, "legal_aid", "not_implemented", reason="documents")
     add(6, "legal_aid", "implemented")
-    add(3, "health", "rejected")
+    add(3, "health", "rejected", reason="capacity")
     add(7, "education", "not_implemented")
     add(8, "education", "implemented")
     add(2, "health", "rejected", basis="withdrawn")
@@ -137,6 +139,10 @@ def test_barriers_are_protected(referral_facts):
     assert rows["shelter"]["value"] == 0
     assert got["total"] == 22 and not got["withheld"]
     assert got["left_out"] is None  # 2 without consent: "fewer than 5"
+    kinds = {r["code"]: r["value"] for r in got["kinds"]}
+    assert kinds["legal"] == 8 and kinds["financial"] == 0
+    assert kinds["documents"] is None and kinds["capacity"] is None  # 4 and 3
+    assert kinds[""] is None  # 7: secondary suppression, hidden with them
 
 
 def test_the_profile_page_and_its_roles(world, referral_facts, login):
@@ -147,6 +153,7 @@ def test_the_profile_page_and_its_roles(world, referral_facts, login):
     assert "Law on the rights of the child" in text and 'href="https://example.org/law"' in text
     assert 'id="barriers-total">22<' in text
     assert 'data-code="health"><span' in text  # suppressed mark, not the 3
+    assert 'data-code="legal">8<' in text and 'data-code="capacity"><span' in text
     assert "/statistics/profile/laws/new/" not in text  # researchers do not edit
     assert login(world.cleo).get("/statistics/profile/").status_code == 403
     bad = login(world.rita).get("/statistics/profile/?start=2024-12-31&end=2024-01-01")

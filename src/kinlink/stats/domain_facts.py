@@ -154,12 +154,25 @@ def refresh() -> int:
     from .services import _age
 
     records: list[tuple] = []  # (source, record id, case id, start, fields[, own dimensions])
-    for pk, case_id, service, status, created, changed in (
+    for pk, case_id, service, status, barrier, created, changed in (
         Referral.objects.system(REASON)
-        .values_list("pk", "case_id", "service_type", "status", "created_at", "status_changed_at")
+        .values_list(
+            "pk",
+            "case_id",
+            "service_type",
+            "status",
+            "barrier",
+            "created_at",
+            "status_changed_at",
+        )
         .iterator(chunk_size=BATCH)
     ):
-        fields = {"category": service, "outcome": status, "changed_on": _day(changed)}
+        fields = {
+            "category": service,
+            "outcome": status,
+            "reason": barrier,
+            "changed_on": _day(changed),
+        }
         records.append(("referrals", pk, case_id, _day(created), fields))
     for pk, case_id, care_type, status, start, ended in (
         Placement.objects.system(REASON)

@@ -2,9 +2,9 @@
 
 Registered from the statistics app's ``ready()``; their facts are ``DomainFact`` rows of the
 named ``source`` (see ``domain_facts``). Immigration detention is a sensitive category: its
-cells need the higher minimum (rule 46). Referral decline reasons are free text (encrypted) and
-are not counted; the barriers are the referrals declined by the service or not implemented, by
-service type.
+cells need the higher minimum (rule 46). The barriers to services are the referrals declined by
+the service or not implemented, by service type and by the coded barrier the caseworker or
+provider recorded (``Referral.barrier``; the free-text reason is encrypted and never counted).
 """
 
 from __future__ import annotations
@@ -37,6 +37,13 @@ DOMAIN_DIMENSIONS = [
         _("Referral status"),
         "outcome",
         tuple(r.ReferralStatus.choices),
+        sources=("referrals",),
+    ),
+    Dimension(
+        "barrier",
+        _("Barrier"),
+        "reason",
+        (*r.Barrier.choices, ("", _("Not recorded"))),
         sources=("referrals",),
     ),
     Dimension(
@@ -132,14 +139,14 @@ REGISTERED = [
         _("Referrals declined or not implemented (barriers to services)"),
         _(
             "Referrals the service declined, or accepted but did not implement, during the "
-            "period, by service type: the barriers to services. The reasons are free text and "
-            "are not counted."
+            "period, by service type and by the barrier recorded (legal, documents, cost, "
+            "language, information, capacity ...): the barriers to services."
         ),
         lambda p: _changed(p) & Q(outcome__in=DECLINED),
         hxl="#activity+referrals+declined",
         source="referrals",
         domain="referrals",
-        breakdowns=("service_type", "referral_outcome"),
+        breakdowns=("service_type", "barrier", "referral_outcome"),
     ),
     Indicator(
         "children_in_alternative_care",

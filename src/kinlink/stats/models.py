@@ -198,6 +198,7 @@ class DomainFact(models.Model):
     category = models.CharField(max_length=40)  # service, care or request type
     outcome = models.CharField(max_length=20, blank=True)  # status of the record
     direction = models.CharField(max_length=3, blank=True)
+    reason = models.CharField(max_length=20, blank=True)  # coded: a failed referral's barrier
     started_on = models.DateField()
     ended_on = models.DateField(null=True)
     changed_on = models.DateField(null=True)  # when the outcome was recorded

@@ -200,4 +200,28 @@ def barriers(country: str, start: date, end: date) -> dict:
         "withheld": sup.withheld,
         "left_out": None if sdc.is_primary(left_out, t) else left_out,
         "min_cell": t,
+        "kinds": _by_barrier(facts.filter(basis=Basis.OK), params),
     }
+
+
+def _by_barrier(facts, params) -> list[dict]:
+    """The same referrals by the coded barrier recorded (``Referral.barrier``), protected on
+    their own: primary and secondary suppression against the same total."""
+    kinds = [(str(k), str(v)) for k, v in r.Barrier.choices] + [("", str(_("Not recorded")))]
+    counts = dict(facts.values("reason").annotate(n=Count("pk")).values_list("reason", "n"))
+    values = [counts.get(code, 0) for code, _l in kinds]
+    sup = sdc.protect_vector(values, sum(values), params.min_cell)
+    hidden = {j for (_z, j) in sup.suppressed}
+    return [
+        {
+            "code": code,
+            "label": label,
+            "value": (
+                None
+                if sup.withheld or j in hidden
+                else sdc.round_to_base(values[j], params.rounding_base)
+            ),
+        }
+        for j, (code, label) in enumerate(kinds)
+        if values[j] or code  # "not recorded" only where there are such referrals
+    ]
