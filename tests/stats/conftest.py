@@ -132,16 +132,3 @@ def counted(world):
     reunify(w.alice, cases["c2"], date(2024, 1, 1), date(2024, 3, 1))
     reunify(w.alice, cases["c4"], date(2024, 1, 1), date(2024, 3, 1))
     return cases
-
-
-@pytest.fixture
-def login(client):
-    """``login(user)``: signed in with a second factor (as tests/web/conftest.py)."""
-    from kinlink.accounts.mfa import activate_totp
-
-    def _login(user):
-        activate_totp(user)
-        client.force_login(user)
-        return client
-
-    return _login

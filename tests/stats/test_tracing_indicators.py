@@ -20,13 +20,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kinlink.core.models import SopProfile
-from kinlink.stats import domain_facts, engine, services
-from kinlink.stats import indicators as ind
+from kinlink.stats import engine, services
 from kinlink.stats.models import DomainFact
 from kinlink.tracing.models import Trace, TracingRequest
 
-YEAR = ind.Period(date(2024, 1, 1), date(2024, 12, 31))
+from .test_domain_indicators import cell, table
+from .test_domain_indicators import run as run_indicators
 
 
 def _at(d: date) -> datetime:
@@ -78,22 +77,6 @@ def traced(counted, world):
     return c
 
 
-def run(indicators, breakdowns=()):
-    params = engine.Parameters.from_sop(SopProfile.current())
-    q = engine.Query("KZ", YEAR, tuple(indicators), tuple(breakdowns))
-    return {r.indicator: r for r in domain_facts.compute_all(q, params)}
-
-
-def cell(table, row, col="total"):
-    i = [r for r, _l in table.rows].index(row)
-    j = [c for c, _l in table.cols].index(col)
-    return table.values[i][j]
-
-
-def table(result, breakdown):
-    return next(t for t in result.tables if t.breakdown == breakdown)
-
-
 def test_one_fact_per_child_sought_with_the_case_or_the_enquirers_basis(traced):
     facts = DomainFact.objects.system("test").filter(source="tracing")
     assert facts.count() == 6
@@ -107,7 +90,7 @@ def test_one_fact_per_child_sought_with_the_case_or_the_enquirers_basis(traced):
 
 
 def test_children_sought_resolved_and_time_to_finding_them(traced):
-    res = run(
+    res, _p = run_indicators(
         ["tracing_requests_opened", "tracing_requests_resolved", "days_to_child_found"],
         ["separation_cause", "tracing_outcome"],
     )
@@ -131,7 +114,7 @@ def test_children_sought_resolved_and_time_to_finding_them(traced):
 
 
 def test_tracing_breakdowns_do_not_apply_to_other_sources(traced):
-    res = run(["referrals_made", "tracing_requests_opened"], ["separation_cause"])
+    res, _p = run_indicators(["referrals_made", "tracing_requests_opened"], ["separation_cause"])
     assert [t.breakdown for t in res["referrals_made"].tables] == [engine.AGE_SEX]
     assert [t.breakdown for t in res["tracing_requests_opened"].tables] == [
         engine.AGE_SEX,
