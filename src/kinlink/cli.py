@@ -12,10 +12,14 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    as_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "match":
         from kinlink.matching.cli import main as match_main
+        from kinlink.matching.cli import run_and_exit
 
+        if as_process:  # the output is complete before the index is left unfreed
+            run_and_exit(argv[1:])
         return match_main(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinlink.settings.base")
     from django.core.management import execute_from_command_line

@@ -5,9 +5,13 @@ never a disagreement."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from functools import lru_cache
+from itertools import chain, compress
 from typing import NamedTuple
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .names import TokenKeys
@@ -86,6 +90,8 @@ class _Ex(NamedTuple):
     skel: tuple[str, ...]
     skel_set: frozenset[str]
     arab: bool
+    latin4: tuple[str, ...]  # the spellings Jaro–Winkler looks at
+    skel3: tuple[str, ...]  # the skeletons the one-edit rule looks at (3+ consonants)
 
 
 @lru_cache(maxsize=1 << 17)
@@ -93,7 +99,8 @@ def _ex(t: TokenKeys) -> _Ex:
     """A token's keys unpacked once (TokenKeys stores them as joined strings)."""
     lat = t.latin
     sk = t.skel
-    return _Ex(lat, frozenset(lat), frozenset(t.phon), sk, frozenset(sk), t.script == "arab")
+    return _Ex(lat, frozenset(lat), frozenset(t.phon), sk, frozenset(sk), t.script == "arab",
+               lat[:4], tuple(x for x in sk[:2] if len(x) >= 3))
 
 
 def _jw(a: _Ex, b: _Ex) -> float:
@@ -148,6 +155,18 @@ def _skel_one_edit(a: _Ex, b: _Ex) -> bool:
 
 def token_level(a: TokenKeys, b: TokenKeys) -> int:
     """Comparison level of two single tokens (not using the variant table)."""
+    primed = getattr(_PRIMED, "levels", None)
+    if primed is not None:
+        m = primed.get(id(a))
+        if m is not None:
+            lv = m.get(id(b))
+            if lv is not None:
+                return lv
+        m = primed.get(id(b))
+        if m is not None:
+            lv = m.get(id(a))
+            if lv is not None:
+                return lv
     key = (id(a), id(b))
     lv = _TOKEN_CACHE.get(key)
     if lv is None:
@@ -163,6 +182,154 @@ def token_level(a: TokenKeys, b: TokenKeys) -> int:
 
 
 _KEEP: dict[int, TokenKeys] = {}
+
+# Below this Jaro–Winkler similarity a pair cannot reach a fuzzy level, so cdist may return 0
+# for it (score_cutoff). Kept well under JW_LOW - 0.03 so that values near the thresholds are
+# computed in full (rapidfuzz treats the cutoff itself with a rounding tolerance).
+_JW_FLOOR = 0.75
+
+
+class _Group:
+    """The candidate side of a bulk comparison, unpacked once for all query tokens."""
+
+    __slots__ = ("toks", "raw", "script", "lat0", "lat", "phon", "skel", "arab", "skel0",
+                 "lat_owner", "lat_choices", "sk_owner", "sk_choices")
+
+    def __init__(self, toks: list[TokenKeys]) -> None:
+        # the joined key strings are split here, without building the sets of _ex: a query's
+        # candidate tokens are mostly seen once, and the query token's sets do the tests
+        n = len(toks)
+        self.toks = toks
+        self.raw = [t.raw for t in toks]
+        self.script = [t.script for t in toks]
+        # tuples, not lists: the collector untracks a tuple of strings, so these short-lived
+        # containers are not promoted into the old generation (whose full collections would
+        # walk the whole index)
+        self.lat = lat = [tuple(t.latin_s.split("|")) if t.latin_s else () for t in toks]
+        self.phon = [tuple(t.phon_s.split("|")) if t.phon_s else () for t in toks]
+        self.skel = skel = [tuple(t.skel_s.split("|")) if t.skel_s else () for t in toks]
+        self.lat0 = [x[0] if x else None for x in lat]
+        self.arab = [t.script == "arab" for t in toks]
+        self.skel0 = [x[0] if x else None for x in skel]
+        lat4 = [x[:4] for x in lat]
+        sk3 = [tuple(y for y in x[:2] if len(y) >= 3) for x in skel]
+        self.lat_choices = list(chain.from_iterable(lat4))
+        self.lat_owner = np.repeat(np.arange(n, dtype=np.intp), [len(x) for x in lat4])
+        self.sk_choices = list(chain.from_iterable(sk3))
+        self.sk_owner = np.repeat(np.arange(n, dtype=np.intp), [len(x) for x in sk3])
+
+
+def _levels_vs_group(ta: TokenKeys, g: _Group) -> list[int]:
+    a = _ex(ta)
+    n = len(g.toks)
+    out = [N_DIFF] * n
+    rest: list[int] = []  # pairs that reach the fuzzy stage
+    a_raw, a_script = ta.raw, ta.script
+    a_lat0 = a.latin[0] if a.latin else None
+    a_lat, a_phon, a_skel = a.latin_set, a.phon_set, a.skel_set
+    a_lat_dis, a_phon_dis, a_skel_dis = a_lat.isdisjoint, a_phon.isdisjoint, a_skel.isdisjoint
+    j = -1
+    for raw, script, lat0, lat, phon, skel in zip(g.raw, g.script, g.lat0, g.lat, g.phon,
+                                                  g.skel, strict=True):
+        j += 1
+        if a_raw == raw or (a_lat0 is not None and a_lat0 == lat0 and a_script == script):
+            out[j] = N_EXACT
+        elif not a_lat_dis(lat):
+            out[j] = N_TRANSLIT
+        elif a_phon and phon:
+            if not a_phon_dis(phon):
+                out[j] = N_PHON
+            elif not a_skel_dis(skel):
+                out[j] = N_SKEL
+            else:
+                rest.append(j)
+        elif a_skel and skel and not a_skel_dis(skel):
+            out[j] = N_PHON
+        else:
+            rest.append(j)
+    if not rest:
+        return out
+    fuzzy = np.zeros(n, dtype=bool)
+    fuzzy[rest] = True
+    best = np.zeros(n, dtype=np.float64)
+    if a.latin4 and g.lat_choices:
+        owner = g.lat_owner
+        keep = fuzzy[owner]
+        if keep.any():
+            choices = list(compress(g.lat_choices, keep.tolist()))
+            sim = process.cdist(a.latin4, choices, scorer=JaroWinkler.similarity,
+                                dtype=np.float64, score_cutoff=_JW_FLOOR).max(axis=0)
+            np.maximum.at(best, owner[keep], sim)
+    if a.skel:
+        js = [j for j in rest if g.skel0[j] is not None and (a.arab or g.arab[j])]
+        if js:
+            sim = process.cdist([a.skel[0]], [g.skel0[j] for j in js],
+                                scorer=JaroWinkler.similarity, dtype=np.float64,
+                                score_cutoff=_JW_FLOOR)[0] - 0.03
+            idx = np.asarray(js, dtype=np.intp)
+            best[idx] = np.maximum(best[idx], sim)
+    one_edit = np.zeros(n, dtype=bool)
+    if a.skel3 and g.sk_choices:
+        low = fuzzy & (best < JW_LOW)
+        owner = g.sk_owner
+        keep = low[owner]
+        if keep.any():
+            choices = list(compress(g.sk_choices, keep.tolist()))
+            dist = process.cdist(a.skel3, choices, scorer=Levenshtein.distance, score_cutoff=1,
+                                 dtype=np.int32).min(axis=0)
+            one_edit[owner[keep][dist <= 1]] = True
+    high = fuzzy & (best >= JW_HIGH)
+    low = fuzzy & ~high & ((best >= JW_LOW) | one_edit)
+    for j in np.flatnonzero(high).tolist():
+        out[j] = N_FUZZY_HIGH
+    for j in np.flatnonzero(low).tolist():
+        out[j] = N_FUZZY_LOW
+    return out
+
+
+def token_levels_bulk(ta: TokenKeys, tbs: list[TokenKeys]) -> list[int]:
+    """``[token_level(ta, tb) for tb in tbs]`` with the same values, the fuzzy stage (Jaro–
+    Winkler and the skeleton edit distance) done for all of ``tbs`` in one ``cdist`` call each.
+
+    This is not a second comparator: the cheap stages are the same tests as
+    :func:`_token_level_uncached`, and tests/matching/test_bulk_tokens.py checks that both
+    agree on every pair of a generated set."""
+    return _levels_vs_group(ta, _Group(tbs))
+
+
+_PRIMED = threading.local()
+
+
+def prime_token_cache(pairs: list[tuple[tuple[TokenKeys, ...], list[TokenKeys]]]) -> None:
+    """Compute in bulk the levels of every (query token, candidate token) pair of ``pairs``
+    (each entry: query tokens, distinct candidate tokens) and keep them, for this thread, until
+    the next call (one query at a time). :func:`token_level` looks there first; a pair that
+    was not primed is still computed on demand, so priming changes the speed, never a
+    result."""
+    levels: dict[int, dict[int, int]] = {}
+    keep: list[object] = []  # the primed levels are keyed by id(): keep the objects alive
+    for qt, us in pairs:
+        if not us or not qt:
+            continue
+        ids = [id(u) for u in us]
+        keep.append(us)
+        keep.append(qt)
+        group = _Group(us)
+        for t in qt:
+            m = dict(zip(ids, _levels_vs_group(t, group), strict=True))
+            cur = levels.get(id(t))
+            if cur is None:
+                levels[id(t)] = m
+            else:
+                cur.update(m)
+    _PRIMED.levels = levels
+    _PRIMED.keep = keep
+
+
+def unprime() -> None:
+    """Forget the levels of :func:`prime_token_cache` (this thread)."""
+    _PRIMED.levels = None
+    _PRIMED.keep = None
 
 
 def clear_caches() -> None:

@@ -23,6 +23,7 @@ OPTIONAL_COLUMNS = ("age_estimated", "other_names", "recorded_on", "document_num
 OUTPUT_COLUMNS = ("request_id", "child_id", "rank", "score", "probability", "is_match",
                   "explanation")
 
+_UNSEEN = object()
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"1", "true", "yes", "y", "t", "estimated", "est", "да", "так"}
 _FALSE = {"", "0", "false", "no", "n", "f", "нет", "ні"}
@@ -95,6 +96,10 @@ def read_records(path: str | os.PathLike[str]) -> list[PersonRecord]:
     idx = {c: i for i, c in enumerate(cols) if c}
     out: list[PersonRecord] = []
     seen: dict[str, int] = {}
+    # names, places and dates repeat across rows: one object per distinct value (a million
+    # rows hold a few hundred megabytes of duplicate strings otherwise)
+    shared: dict[str, str] = {}
+    dates: dict[str, dt.date | None] = {}
     row = 1
     try:
         for fields in reader:
@@ -104,9 +109,20 @@ def read_records(path: str | os.PathLike[str]) -> list[PersonRecord]:
 
             def get(col: str, fields: Sequence[str] = fields) -> str:
                 i = idx.get(col)
-                return fields[i].strip() if i is not None and i < len(fields) else ""
+                if i is None or i >= len(fields):
+                    return ""
+                v = fields[i].strip()
+                return shared.setdefault(v, v)
 
-            rid = get("id")
+            def date(col: str, row: int = row) -> dt.date | None:
+                v = get(col)
+                d = dates.get(v, _UNSEEN)
+                if d is _UNSEEN:
+                    d = dates[v] = _parse_date(spath, row, col, v)
+                return d  # type: ignore[return-value]
+
+            i_id = idx["id"]
+            rid = fields[i_id].strip() if i_id < len(fields) else ""
             if not rid:
                 raise InputError(spath, row, "empty id")
             if rid in seen:
@@ -124,14 +140,14 @@ def read_records(path: str | os.PathLike[str]) -> list[PersonRecord]:
                 family_name=get("family_name"),
                 middle_name=get("middle_name"),
                 sex=get("sex"),
-                date_of_birth=_parse_date(spath, row, "date_of_birth", get("date_of_birth")),
+                date_of_birth=date("date_of_birth"),
                 age=_parse_age(spath, row, get("age")),
                 age_estimated=est in _TRUE,
                 place_of_origin=get("place_of_origin"),
                 mother_name=get("mother_name"),
                 father_name=get("father_name"),
                 other_names=others,
-                recorded_on=_parse_date(spath, row, "recorded_on", get("recorded_on")),
+                recorded_on=date("recorded_on"),
                 document_numbers=docs,
             ))
     except csv.Error as e:

@@ -24,7 +24,9 @@ birth years overlap and the sex agrees (kept per record in small arrays, not as 
 shared by more than ``max_posting`` records are only used when nothing rarer is found. The
 best ``rerank_pool × max_candidates`` are then re-ranked with the similarity of their
 whole-name consonant skeleton (token order ignored), and only the ``max_candidates`` best are
-compared in full.
+compared in full. Before that, the token levels those comparisons ask for are computed in bulk
+(``compare.prime_token_cache``: one ``cdist`` call per query token for the fuzzy stage); the
+comparator is the same and finds them ready.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .compare import Comparison, compare_prepared, explain
+from .compare import Comparison, compare_prepared, explain, prime_token_cache, unprime
 from .model import FellegiSunterModel, FieldWeight
+from .names import TokenKeys
 from .records import PersonRecord, PreparedName, PreparedRecord, prepare
 from .variants import VARIANT_CLASSES, VariantTable
 
@@ -328,12 +331,17 @@ class MatchIndex:
         model = self.model
         recs = self._recs
         scored: list[tuple[float, int, Comparison]] = []
-        for s in self.candidate_slots(q):
-            r = recs[s]
-            if r is None or (exclude_self and r.record.id == query.id):
-                continue
-            c = compare_prepared(q, r)
-            scored.append((model.score(c.levels), s, c))
+        slots = [s for s in self.candidate_slots(q) if recs[s] is not None and not (
+            exclude_self and recs[s].record.id == query.id)]  # type: ignore[union-attr]
+        _prime(q, [recs[s] for s in slots])  # type: ignore[misc]
+        try:
+            for s in slots:
+                r = recs[s]
+                assert r is not None
+                c = compare_prepared(q, r)
+                scored.append((model.score(c.levels), s, c))
+        finally:
+            unprime()
         probs_all = model.probabilities([t[0] for t in scored])
         order = heapq.nlargest(top_k, range(len(scored)),
                                key=lambda i: (scored[i][0], -scored[i][1]))
@@ -355,6 +363,40 @@ class MatchIndex:
                    threshold: float | None = None) -> dict[str, list[SearchResult]]:
         """Search many queries; returns {query id: results}."""
         return {q.id: self.search(q, top_k, threshold=threshold) for q in queries}
+
+
+def _name_tokens(n: PreparedName) -> tuple[TokenKeys, ...]:
+    return n.tokens if n.joined is None else (*n.tokens, n.joined)
+
+
+def _prime(q: PreparedRecord, cands: list[PreparedRecord]) -> None:
+    """Compute, in bulk, the token levels the comparisons of ``q`` with ``cands`` will ask for
+    (the comparator then finds them cached). Given, family and other names are primed
+    against each other (a swap compares given with family)."""
+    names = [*_name_tokens(q.given), *_name_tokens(q.family)]
+    for o in q.others:
+        names.extend(_name_tokens(o))
+    pairs: list[tuple[tuple[TokenKeys, ...], list[TokenKeys]]] = []
+    # (query tokens, the candidate's names they meet, whether joined tokens are compared:
+    # names and middle names compare the tokens joined too, places and parents do not)
+    for qt, get, joined in (
+        (tuple(names), lambda r: (r.given, r.family, *r.others), True),
+        (_name_tokens(q.middle), lambda r: (r.middle,), True),
+        (q.place.tokens, lambda r: (r.place,), False),
+        (q.mother.tokens, lambda r: (r.mother,), False),
+        (q.father.tokens, lambda r: (r.father,), False),
+    ):
+        if not qt:
+            continue
+        us: dict[int, TokenKeys] = {}
+        for r in cands:
+            for n in get(r):
+                for t in n.tokens:
+                    us[id(t)] = t
+                if joined and n.joined is not None:
+                    us[id(n.joined)] = n.joined
+        pairs.append((qt, list(us.values())))
+    prime_token_cache(pairs)
 
 
 def _skel_string(p: PreparedRecord | None) -> str:

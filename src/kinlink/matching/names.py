@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -192,7 +193,40 @@ _CYR_CONVENTIONS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 }
 
 
+def _cyr_fast_tables() -> dict[str, tuple[dict[int, str], str | None, re.Pattern | None]]:
+    """Per convention: a translate table of the letters (the convention's own over the
+    base), its spelling of дж, and a pattern of the letters spelt otherwise at the start
+    of the word or after a vowel — the same rules as :func:`_cyr_romanise_slow`."""
+    vowels = "".join(sorted(_VOWELS_CYR)) + "ьъ"
+    out = {}
+    for conv, (table, initial) in _CYR_CONVENTIONS.items():
+        merged = {k: v for k, v in _CYR_BASE.items() if len(k) == 1}
+        merged.update({k: v for k, v in table.items() if len(k) == 1})
+        ctx = None
+        if initial:
+            keys = "".join(sorted(initial))
+            ctx = re.compile(f"^[{keys}]" if conv == "uk_passport"
+                             else f"(?:^|(?<=[{vowels}]))[{keys}]")
+        out[conv] = (str.maketrans(merged), table.get("дж"), ctx)
+    return out
+
+
 def _cyr_romanise(tok: str, conv: str) -> str:
+    trans, dzh, ctx = _CYR_FAST[conv]
+    s = tok
+    if dzh is not None and "дж" in s:
+        s = s.replace("дж", dzh)
+    if ctx is not None:
+        initial = _CYR_CONVENTIONS[conv][1]
+        s = ctx.sub(lambda m: initial[m.group()], s)
+    s = s.translate(trans)
+    if s.isascii() and (s.isalpha() or not s):
+        return s
+    # a letter no table covers (or a digit, a mark): the letter-by-letter rules
+    return _cyr_romanise_slow(tok, conv)
+
+
+def _cyr_romanise_slow(tok: str, conv: str) -> str:
     table, initial = _CYR_CONVENTIONS[conv]
     out = []
     i = 0
@@ -220,6 +254,8 @@ def _cyr_romanise(tok: str, conv: str) -> str:
         i += 1
     return "".join(out)
 
+
+_CYR_FAST = _cyr_fast_tables()
 
 # Direct phonetic classes for native scripts (one key per token, no ambiguity).
 _V = "a"  # vowel slot
@@ -408,31 +444,38 @@ _LAT_RE = re.compile(
 )
 
 
+_RUNS = re.compile(r"(.)\1+")
+
+
 def _collapse(symbols: list[str]) -> str:
-    out: list[str] = []
-    for s in symbols:
-        for c in s:
-            if not out or out[-1] != c:
-                out.append(c)
-    return _final_devoice("".join(out))
+    """The symbols joined, each run of one letter written once, a final d devoiced."""
+    return _final_devoice(_RUNS.sub(r"\1", "".join(symbols)))
 
 
 @lru_cache(maxsize=65536)
 def phonetic_keys(latin: str) -> tuple[str, ...]:
     """Phonetic keys of one ASCII token, one per plausible reading (primary first)."""
-    segs: list[tuple[str, ...]] = []
-    for m in _LAT_RE.finditer(latin):
-        pat = m.group()
-        if pat == "c":
-            # 'c' before e/i/y is never k; 'ch'/'x'/'j' keep their alternatives.
-            nxt = latin[m.end():m.end() + 1]
-            segs.append(("s", "j") if nxt in "eiy" else ("k", "j"))  # final c: ц
-        else:
-            segs.append(_LAT_ALTS[pat])
+    segs: list[tuple[str, ...]]
+    pats = _LAT_RE.findall(latin)
+    if "c" in pats:
+        segs = []
+        for m in _LAT_RE.finditer(latin):
+            pat = m.group()
+            if pat == "c":
+                # 'c' before e/i/y is never k; 'ch'/'x'/'j' keep their alternatives.
+                nxt = latin[m.end():m.end() + 1]
+                segs.append(("s", "j") if nxt in "eiy" else ("k", "j"))  # final c: ц
+            else:
+                segs.append(_LAT_ALTS[pat])
+    else:
+        segs = [_LAT_ALTS[p] for p in pats]
     # final 'h' after a vowel is often a written vowel (Fatemeh, Zahrah): optional
     if (len(segs) >= 2 and latin.endswith("h")
             and not latin.endswith(("kh", "gh", "sh", "ch")) and segs[-2] == (_V,)):
         segs[-1] = ("h", "")
+    if all(len(alts) == 1 for alts in segs):  # one reading (most tokens)
+        k = _collapse([alts[0] for alts in segs])
+        return (k,) if k else ()
     parts: list[list[str]] = [[]]
     for alts in segs:
         if len(alts) == 1 or len(parts) * len(alts) > MAX_PHON_KEYS:
@@ -487,9 +530,53 @@ def _icu_latin(tok: str) -> str:
     return "".join(c for c in _ICU_ANY.transliterate(tok).lower() if c.isascii() and c.isalpha())
 
 
+# Keys computed by another process (``kinlink match`` prepares the tokens of part of the
+# children in a forked helper while it indexes the rest), taken on a cache miss.
+_PRESET: dict[str, TokenKeys] = {}
+_SCRIPTS = {s: s for s in ("latn", "cyrl", "arab", "geor", "armn", "other")}
+_LINES_PER_CHUNK = 50_000
+
+
+def token_key_lines(tokens: Iterable[str]) -> list[str]:
+    """Keys of ``tokens`` as text for :func:`preset_token_keys` in another process (a few
+    strings pickle much faster than millions of tuples): one line per token, its fields
+    separated by tabs (a token never contains a tab or a newline), in chunks of lines."""
+    out: list[str] = []
+    buf: list[str] = []
+    for t in tokens:
+        buf.append("\t".join(token_keys(t)))
+        if len(buf) >= _LINES_PER_CHUNK:
+            out.append("\n".join(buf))
+            buf = []
+    if buf:
+        out.append("\n".join(buf))
+    return out
+
+
+def preset_token_keys(chunks: list[str]) -> None:
+    """Take the keys of :func:`token_key_lines` (computed elsewhere by the same code).
+    Empties ``chunks`` as it goes, so that the text and the keys are not both held."""
+    preset = _PRESET
+    scripts = _SCRIPTS
+    make = TokenKeys._make
+    while chunks:
+        for line in chunks.pop().split("\n"):
+            f = line.split("\t")
+            f[1] = scripts.get(f[1], f[1])
+            preset[f[0]] = make(f)
+
+
+def clear_preset() -> None:
+    _PRESET.clear()
+
+
 @lru_cache(maxsize=262144)
 def token_keys(tok: str) -> TokenKeys:
     """Keys for one already-split, lower-cased token."""
+    if _PRESET:
+        pre = _PRESET.pop(tok, None)
+        if pre is not None:
+            return pre
     script = _token_script(tok)
     latin: list[str]
     phon: tuple[str, ...]

@@ -141,6 +141,11 @@ _SURNAME_SUFFIXES = (
     "kyzy", "ogly", "oglu", "li", "ly", "ina", "in", "i", "y",
 )
 
+_SUFFIX_ORDER: dict[str, int] = {}
+for _i, _suf in enumerate(_SURNAME_SUFFIXES):
+    _SUFFIX_ORDER.setdefault(_suf, _i)
+_SUFFIX_LENGTHS = tuple(sorted({len(x) for x in _SURNAME_SUFFIXES}))
+
 
 def is_patronymic(tok: TokenKeys) -> bool:
     """True for a token that is a patronymic (Abenovich, Ivanivna, Abenuly, ...).
@@ -153,12 +158,17 @@ def surname_roots(tok: TokenKeys) -> tuple[str, ...]:
     (Rahimov, Rahimova, Rahimzoda, Rahimi → 'raham')."""
     roots: list[str] = []
     for lat in tok.latin[:3]:
-        for suf in _SURNAME_SUFFIXES:
-            if lat.endswith(suf) and len(lat) - len(suf) >= 3:
-                roots.append(lat[: -len(suf)])
-                break
-        else:
-            roots.append(lat)
+        # the first suffix of _SURNAME_SUFFIXES (in its order) that ends the name and leaves
+        # 3+ letters: look the name's endings up instead of trying every suffix
+        best = None
+        n = len(lat)
+        for ln in _SUFFIX_LENGTHS:
+            if n - ln < 3:
+                continue
+            i = _SUFFIX_ORDER.get(lat[-ln:])
+            if i is not None and (best is None or i < best):
+                best = i
+        roots.append(lat if best is None else lat[: -len(_SURNAME_SUFFIXES[best])])
     out: list[str] = []
     for r in roots:
         out.extend(phonetic_keys(r)[:2])
