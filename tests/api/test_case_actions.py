@@ -301,3 +301,17 @@ def test_json_types_in_nested_and_typed_fields(world, alice_case, client_for):
         call(alice, "patch", "case-child", alice_case.pk, {"nationalities": [12]}), 400
     )
     assert "nationalities" in err["fields"]
+
+
+def test_max_length_holds_for_the_text_as_sent(world, alice_case, client_for):
+    """The OpenAPI document's maxLength counts surrounding whitespace too (found by the
+    contract test: a note of 9 characters and 20,000 NEL characters was accepted)."""
+    before = snapshot(alice_case)
+    body = {"body": "Called" + "\u0085" * 20_000}
+    err = assert_error(
+        call(client_for(world.alice), "post", "case-notes", alice_case.pk, body), 400
+    )
+    assert "body" in err["fields"]
+    assert snapshot(alice_case) == before
+    ok = call(client_for(world.alice), "post", "case-notes", alice_case.pk, {"body": " Called "})
+    assert ok.status_code == 201 and ok.json()["body"] == "Called"

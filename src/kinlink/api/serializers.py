@@ -100,6 +100,18 @@ class StrictSerializer(serializers.Serializer):
                         wrong[name] = [error]
                 if wrong:
                     raise serializers.ValidationError(wrong, code="invalid")
+            # maxLength holds for the text as sent, as the OpenAPI document says: DRF would
+            # check it only after trimming surrounding whitespace
+            long_ = {
+                name: [field.error_messages["max_length"].format(max_length=field.max_length)]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and field.max_length is not None
+                and isinstance(data.get(name), str)
+                and len(data[name]) > field.max_length
+            }
+            if long_:
+                raise serializers.ValidationError(long_, code="max_length")
         return super().to_internal_value(data)
 
 
