@@ -136,3 +136,13 @@ def test_match_review_with_disclosure(world, live_server, new_page, artifacts):
     assert match.state == "confirmed" and match.reviewed_by == world.olga
     trace.refresh_from_db()
     assert trace.status == "matched" and trace.matched_case_id == case.pk
+
+    # --- The child was found: Olga closes the request as found.
+    olga.goto(f"{base}/tracing/{req.pk}/")
+    olga.locator("#close summary").click()
+    olga.locator("select[name=close-outcome]").select_option("found")
+    olga.locator("#close").get_by_role("button", name="Close the request").click()
+    olga.get_by_text("The tracing request was closed.").wait_for()
+    shot(olga, "olga-request-closed")
+    req.refresh_from_db()
+    assert req.status == "closed" and req.closure_outcome == "found"
